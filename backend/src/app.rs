@@ -1,0 +1,196 @@
+//! Start-up: state, the URL map, the listeners, and graceful shutdown.
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::{
+    extract::DefaultBodyLimit,
+    http::{header, HeaderValue, StatusCode},
+    middleware,
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    set_header::SetResponseHeaderLayer,
+    trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
+
+use crate::{
+    auth::{self, TokenKeys},
+    chat::{self, Assistant},
+    config::Config,
+    db::Db,
+    error::ApiError,
+    health::{self, Readiness, SharedReadiness},
+    openapi, tasks, telemetry,
+};
+
+/// Largest JSON body the API accepts.
+const BODY_LIMIT: usize = 64 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub keys: TokenKeys,
+    pub config: Arc<Config>,
+    pub readiness: SharedReadiness,
+    pub assistant: Assistant,
+}
+
+/// A bound, ready-to-run backend.
+pub struct App {
+    listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
+    router: Router,
+    state: AppState,
+    shutdown: CancellationToken,
+}
+
+impl App {
+    /// Connects the database, applies migrations, and binds the listeners
+    /// (port 0 picks a free port, so tests can run side by side).
+    pub async fn build(config: Config) -> anyhow::Result<App> {
+        let db = Db::connect(&config).await?;
+        let readiness: SharedReadiness = Arc::new(Readiness::default());
+        match db.migrate().await {
+            Ok(()) => readiness.mark_migrated(),
+            // The database may still be starting (a pod beside its PostgreSQL):
+            // serve /health now, keep /ready at 503 until migrations apply.
+            Err(error) => {
+                tracing::warn!(%error, "database not ready; retrying migrations in the background");
+                tokio::spawn(migrate_until_done(db.clone(), readiness.clone()));
+            }
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .user_agent(concat!("todo-chatbot/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        let state = AppState {
+            assistant: Assistant::new(config.llm.as_ref(), http),
+            keys: TokenKeys::new(&config.auth_secret, config.token_ttl),
+            db,
+            readiness,
+            config: Arc::new(config),
+        };
+        let shutdown = CancellationToken::new();
+        let router = router(state.clone(), shutdown.child_token());
+        let addr: SocketAddr = format!("{}:{}", state.config.host, state.config.port).parse()?;
+        let listener = TcpListener::bind(addr).await?;
+        let metrics_listener = match state.config.metrics_port {
+            Some(port) => Some(TcpListener::bind(SocketAddr::new(addr.ip(), port)).await?),
+            None => None,
+        };
+        Ok(App { listener, metrics_listener, router, state, shutdown })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_listener.as_ref().and_then(|l| l.local_addr().ok()).map(|a| a.port())
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `signal` resolves, then: readiness fails at once, the
+    /// listener keeps accepting for `shutdown_delay` (so load balancers can
+    /// take the pod out), in-flight requests finish within `shutdown_timeout`,
+    /// and the pool closes.
+    pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let App { listener, metrics_listener, router, state, shutdown } = self;
+        let config = state.config.clone();
+        let drain_started = CancellationToken::new();
+
+        let trigger = {
+            let (readiness, shutdown, drain_started) = (state.readiness.clone(), shutdown.clone(), drain_started.clone());
+            let delay = config.shutdown_delay;
+            async move {
+                signal.await;
+                readiness.begin_shutdown();
+                tracing::info!(delay_ms = delay.as_millis() as u64, "shutdown requested; readiness now fails");
+                tokio::time::sleep(delay).await;
+                drain_started.cancel();
+                shutdown.cancel();
+            }
+        };
+        tokio::spawn(trigger);
+
+        if let Some(metrics_listener) = metrics_listener {
+            let metrics = Router::new().route("/metrics", get(|| async { telemetry::prometheus().render() }));
+            let stop = drain_started.clone();
+            tokio::spawn(async move {
+                let _ = axum::serve(metrics_listener, metrics)
+                    .with_graceful_shutdown(async move { stop.cancelled().await })
+                    .await;
+            });
+        }
+
+        let stop = drain_started.clone();
+        let server = axum::serve(listener, router).with_graceful_shutdown(async move { stop.cancelled().await });
+        let deadline = async {
+            drain_started.cancelled().await;
+            tokio::time::sleep(config.shutdown_timeout).await;
+        };
+        tokio::select! {
+            served = server => served?,
+            () = deadline => tracing::warn!("requests still running at the shutdown timeout; exiting anyway"),
+        }
+        state.db.close().await;
+        tracing::info!("shut down cleanly");
+        Ok(())
+    }
+}
+
+async fn migrate_until_done(db: Db, readiness: SharedReadiness) {
+    let mut delay = Duration::from_millis(500);
+    loop {
+        tokio::time::sleep(delay).await;
+        match db.migrate().await {
+            Ok(()) => {
+                tracing::info!("migrations applied");
+                readiness.mark_migrated();
+                return;
+            }
+            Err(error) => tracing::warn!(%error, "migrations not applied yet"),
+        }
+        delay = (delay * 2).min(Duration::from_secs(10));
+    }
+}
+
+/// The whole URL map.
+pub fn router(state: AppState, shutdown: CancellationToken) -> Router {
+    let mcp_hosts = state.config.mcp_allowed_hosts.clone();
+    Router::new()
+        .merge(auth::router())
+        .merge(tasks::router())
+        .merge(chat::routes::router())
+        .merge(chat::mcp::router(state.clone(), mcp_hosts, shutdown))
+        .merge(health::router())
+        .merge(openapi::router())
+        .fallback(|| async { ApiError::NotFound("route") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::Rejected { status: StatusCode::METHOD_NOT_ALLOWED, message: "method not allowed".into() }
+        })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(telemetry::track_metrics))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(CatchPanicLayer::custom(|_| -> Response {
+            ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
+        }))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .with_state(state)
+}

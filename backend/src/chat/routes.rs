@@ -1,0 +1,130 @@
+//! `/api/{user_id}/chat` and the conversation history endpoints.
+//!
+//! The server keeps no chat state: each turn loads the history from the
+//! database, stores the user's message before the agent runs (so it is never
+//! lost), stores the reply, and answers.
+
+use axum::{extract::State, routing::{get, post}, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::tools::ToolCall;
+use crate::{
+    app::AppState,
+    auth::AuthUser,
+    db::{Conversation, Message, NewMessage},
+    error::{extract::{Json, Path}, ApiError, ApiResult, ErrorBody},
+};
+
+const MESSAGE_MAX: usize = 4000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/{user_id}/chat", post(chat))
+        .route("/api/{user_id}/conversations", get(list_conversations))
+        .route("/api/{user_id}/conversations/{id}/messages", get(list_messages))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct ChatRequest {
+    /// Continue this conversation; omit to start a new one.
+    pub conversation_id: Option<i64>,
+    #[schema(example = "Add a task to buy groceries", min_length = 1, max_length = 4000)]
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct ChatResponse {
+    pub conversation_id: i64,
+    pub response: String,
+    pub tool_calls: Vec<ToolCall>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct UserPath {
+    /// The signed-in user's id (the token's subject).
+    #[allow(dead_code)]
+    user_id: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ConversationPath {
+    /// The signed-in user's id (the token's subject).
+    #[allow(dead_code)]
+    user_id: String,
+    /// Conversation id.
+    id: i64,
+}
+
+#[utoipa::path(post, path = "/api/{user_id}/chat", tag = "chat", params(UserPath),
+    security(("bearer" = [])), request_body = ChatRequest,
+    responses(
+        (status = 200, description = "The assistant's answer and the tools it ran", body = ChatResponse),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "Missing or invalid token", body = ErrorBody),
+        (status = 403, description = "Another user's id", body = ErrorBody),
+        (status = 404, description = "No such conversation for this user", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "Empty or too long message", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all, fields(user_id = %user.id()))]
+pub async fn chat(
+    user: AuthUser,
+    State(state): State<AppState>,
+    Json(request): Json<ChatRequest>,
+) -> ApiResult<axum::Json<ChatResponse>> {
+    let text = request.message.trim();
+    if text.is_empty() {
+        return Err(ApiError::Validation("message is required".into()));
+    }
+    if text.chars().count() > MESSAGE_MAX || text.contains('\0') {
+        return Err(ApiError::Validation(format!("message must be at most {MESSAGE_MAX} characters of text")));
+    }
+    let db = &state.db;
+    let conversation = match request.conversation_id {
+        Some(id) => db.get_conversation(user.id(), id).await?.ok_or(ApiError::NotFound("conversation"))?,
+        None => db.create_conversation(user.id()).await?,
+    };
+    let history = db.list_messages(user.id(), conversation.id).await?;
+    db.add_message(user.id(), conversation.id, NewMessage { role: "user", content: text, tool_calls: None }).await?;
+
+    let reply = state.assistant.reply(db, user.id(), &history, text).await?;
+    let tool_calls = (!reply.tool_calls.is_empty())
+        .then(|| serde_json::to_string(&reply.tool_calls))
+        .transpose()
+        .map_err(anyhow::Error::from)?;
+    db.add_message(user.id(), conversation.id, NewMessage { role: "assistant", content: &reply.response, tool_calls })
+        .await?;
+    tracing::info!(conversation_id = conversation.id, tools = reply.tool_calls.len(), "chat turn");
+    Ok(axum::Json(ChatResponse { conversation_id: conversation.id, response: reply.response, tool_calls: reply.tool_calls }))
+}
+
+#[utoipa::path(get, path = "/api/{user_id}/conversations", tag = "chat", params(UserPath),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The user's conversations, newest first", body = Vec<Conversation>),
+        (status = 401, description = "Missing or invalid token", body = ErrorBody),
+        (status = 403, description = "Another user's id", body = ErrorBody),
+    ))]
+pub async fn list_conversations(user: AuthUser, State(state): State<AppState>) -> ApiResult<axum::Json<Vec<Conversation>>> {
+    Ok(axum::Json(state.db.list_conversations(user.id()).await?))
+}
+
+#[utoipa::path(get, path = "/api/{user_id}/conversations/{id}/messages", tag = "chat", params(ConversationPath),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The conversation's messages, oldest first", body = Vec<Message>),
+        (status = 400, description = "Invalid conversation id", body = ErrorBody),
+        (status = 401, description = "Missing or invalid token", body = ErrorBody),
+        (status = 403, description = "Another user's id", body = ErrorBody),
+        (status = 404, description = "No such conversation for this user", body = ErrorBody),
+    ))]
+pub async fn list_messages(
+    user: AuthUser,
+    State(state): State<AppState>,
+    Path(path): Path<ConversationPath>,
+) -> ApiResult<axum::Json<Vec<Message>>> {
+    state.db.get_conversation(user.id(), path.id).await?.ok_or(ApiError::NotFound("conversation"))?;
+    Ok(axum::Json(state.db.list_messages(user.id(), path.id).await?))
+}

@@ -1,0 +1,193 @@
+//! Typed configuration, read once from the environment (and `.env` for local runs).
+
+use std::{env, path::PathBuf, time::Duration};
+
+use secrecy::SecretString;
+
+/// Where the data lives.
+#[derive(Clone, Debug)]
+pub enum DatabaseTarget {
+    /// `postgres://` or `postgresql://` URL (Neon, in-cluster PostgreSQL).
+    Postgres(String),
+    /// `sqlite:` URL; the embedded default when `DATABASE_URL` is unset.
+    Sqlite(String),
+}
+
+impl DatabaseTarget {
+    pub fn is_local(&self) -> bool {
+        matches!(self, DatabaseTarget::Sqlite(_))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct LlmConfig {
+    /// A name for logs and presets: openai, gemini, groq, openrouter, ollama, custom.
+    pub provider: String,
+    pub base_url: String,
+    pub api_key: Option<SecretString>,
+    pub model: String,
+    pub timeout: Duration,
+    pub max_retries: u32,
+    /// First retry delay; doubles on each further retry.
+    pub retry_base: Duration,
+    pub max_tool_rounds: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database: DatabaseTarget,
+    /// HS256 signing key for session tokens.
+    pub auth_secret: SecretString,
+    pub token_ttl: Duration,
+    pub host: String,
+    pub port: u16,
+    /// Prometheus metrics are served on their own port, away from the public API.
+    pub metrics_port: Option<u16>,
+    pub db_max_connections: u32,
+    /// How long a request waits for a free database connection before a 503.
+    pub db_acquire_timeout: Duration,
+    /// After SIGTERM, how long readiness reports 503 before the listener stops,
+    /// so that Kubernetes removes the pod from its Services first.
+    pub shutdown_delay: Duration,
+    /// Upper bound for in-flight requests to finish after the listener stops.
+    pub shutdown_timeout: Duration,
+    pub log_json: bool,
+    /// `None` selects the built-in offline assistant.
+    pub llm: Option<LlmConfig>,
+    /// Extra `Host` names accepted by the MCP endpoint, besides any Service name.
+    pub mcp_allowed_hosts: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} is not valid: {1}")]
+    Invalid(&'static str, String),
+    #[error("AUTH_SECRET must be set (at least 32 bytes) when DATABASE_URL points at PostgreSQL")]
+    MissingAuthSecret,
+    #[error("AUTH_SECRET must be at least 32 bytes long")]
+    ShortAuthSecret,
+}
+
+/// File that keeps the generated signing key of a local (SQLite) run, so that
+/// sessions survive restarts without any configuration.
+const LOCAL_SECRET_FILE: &str = ".todo-auth-secret";
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|key| env::var(key).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads configuration through `lookup`, so tests can pass their own values.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let database = match lookup("DATABASE_URL") {
+            None => DatabaseTarget::Sqlite("sqlite://todo.db?mode=rwc".into()),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                DatabaseTarget::Postgres(url)
+            }
+            Some(url) if url.starts_with("sqlite:") => DatabaseTarget::Sqlite(url),
+            Some(_) => {
+                return Err(ConfigError::Invalid(
+                    "DATABASE_URL",
+                    "expected a postgres:// or sqlite: URL".into(),
+                ))
+            }
+        };
+
+        let auth_secret = match lookup("AUTH_SECRET") {
+            Some(secret) if secret.len() < 32 => return Err(ConfigError::ShortAuthSecret),
+            Some(secret) => secret,
+            None if database.is_local() => local_secret()
+                .map_err(|e| ConfigError::Invalid("AUTH_SECRET", e.to_string()))?,
+            None => return Err(ConfigError::MissingAuthSecret),
+        };
+
+        let llm = match lookup("LLM_API_KEY").or_else(|| lookup("LLM_BASE_URL")) {
+            None => None,
+            Some(_) => Some(llm_config(&lookup)?),
+        };
+
+        Ok(Config {
+            database,
+            auth_secret: SecretString::from(auth_secret),
+            token_ttl: Duration::from_secs(parse(&lookup, "TOKEN_TTL_SECS", 7 * 24 * 3600)?),
+            host: lookup("HOST").unwrap_or_else(|| "0.0.0.0".into()),
+            port: parse(&lookup, "PORT", 8000)?,
+            metrics_port: match lookup("METRICS_PORT").as_deref() {
+                Some("off") => None,
+                _ => Some(parse(&lookup, "METRICS_PORT", 9000)?),
+            },
+            db_max_connections: parse(&lookup, "DB_MAX_CONNECTIONS", 10)?,
+            db_acquire_timeout: Duration::from_millis(parse(&lookup, "DB_ACQUIRE_TIMEOUT_MS", 1000)?),
+            shutdown_delay: Duration::from_millis(parse(&lookup, "SHUTDOWN_DELAY_MS", 0)?),
+            shutdown_timeout: Duration::from_secs(parse(&lookup, "SHUTDOWN_TIMEOUT_SECS", 20)?),
+            log_json: lookup("LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
+            llm,
+            mcp_allowed_hosts: lookup("MCP_ALLOWED_HOSTS")
+                .map(|hosts| hosts.split(',').map(|h| h.trim().to_string()).filter(|h| !h.is_empty()).collect())
+                .unwrap_or_default(),
+        })
+    }
+}
+
+fn parse<T: std::str::FromStr>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    key: &'static str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match lookup(key) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError::Invalid(key, format!("{raw:?} is not a valid value"))),
+    }
+}
+
+/// Presets so that `LLM_PROVIDER=groq` plus a key is all a user has to set.
+fn llm_config(lookup: &impl Fn(&str) -> Option<String>) -> Result<LlmConfig, ConfigError> {
+    let provider = lookup("LLM_PROVIDER").unwrap_or_else(|| "openai".into()).to_lowercase();
+    let (default_url, default_model) = match provider.as_str() {
+        "openai" => ("https://api.openai.com/v1", "gpt-4o-mini"),
+        "gemini" => ("https://generativelanguage.googleapis.com/v1beta/openai", "gemini-2.0-flash"),
+        "groq" => ("https://api.groq.com/openai/v1", "llama-3.3-70b-versatile"),
+        "openrouter" => ("https://openrouter.ai/api/v1", "openai/gpt-4o-mini"),
+        "ollama" => ("http://localhost:11434/v1", "llama3.1"),
+        _ => ("", ""),
+    };
+    let base_url = lookup("LLM_BASE_URL").unwrap_or_else(|| default_url.to_string());
+    if base_url.is_empty() {
+        return Err(ConfigError::Invalid("LLM_BASE_URL", format!("required for LLM_PROVIDER={provider}")));
+    }
+    let model = lookup("LLM_MODEL").unwrap_or_else(|| default_model.to_string());
+    if model.is_empty() {
+        return Err(ConfigError::Invalid("LLM_MODEL", format!("required for LLM_PROVIDER={provider}")));
+    }
+    Ok(LlmConfig {
+        provider,
+        base_url: base_url.trim_end_matches('/').to_string(),
+        api_key: lookup("LLM_API_KEY").map(SecretString::from),
+        model,
+        timeout: Duration::from_secs(parse(lookup, "LLM_TIMEOUT_SECS", 30)?),
+        max_retries: parse(lookup, "LLM_MAX_RETRIES", 3)?,
+        retry_base: Duration::from_millis(parse(lookup, "LLM_RETRY_BASE_MS", 500)?),
+        max_tool_rounds: parse(lookup, "LLM_MAX_TOOL_ROUNDS", 5)?,
+    })
+}
+
+/// Reads or creates the signing key of a local run.
+fn local_secret() -> std::io::Result<String> {
+    let path = PathBuf::from(LOCAL_SECRET_FILE);
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        if existing.trim().len() >= 32 {
+            return Ok(existing.trim().to_string());
+        }
+    }
+    let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::io::Write::write_all(&mut options.open(&path)?, secret.as_bytes())?;
+    Ok(secret)
+}

@@ -1,0 +1,97 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{with_pool, Db};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
+pub struct Task {
+    pub id: i64,
+    pub user_id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub completed: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A validated new task.
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub title: String,
+    pub description: Option<String>,
+}
+
+/// Validated changes; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct TaskChanges {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub completed: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusFilter {
+    #[default]
+    All,
+    Pending,
+    Completed,
+}
+
+impl StatusFilter {
+    fn completed(self) -> Option<bool> {
+        match self {
+            StatusFilter::All => None,
+            StatusFilter::Pending => Some(false),
+            StatusFilter::Completed => Some(true),
+        }
+    }
+}
+
+// Every query names the owner: a task id alone never reaches a row.
+impl Db {
+    pub async fn list_tasks(&self, user_id: &str, status: StatusFilter) -> sqlx::Result<Vec<Task>> {
+        let sql = "SELECT * FROM tasks WHERE user_id = $1 AND ($2 IS NULL OR completed = $2) ORDER BY id";
+        with_pool!(self, pool => sqlx::query_as(sql)
+            .bind(user_id).bind(status.completed())
+            .fetch_all(pool).await)
+    }
+
+    pub async fn create_task(&self, user_id: &str, task: &NewTask) -> sqlx::Result<Task> {
+        let sql = "INSERT INTO tasks (user_id, title, description, completed, created_at, updated_at) \
+                   VALUES ($1, $2, $3, FALSE, $4, $4) RETURNING *";
+        with_pool!(self, pool => sqlx::query_as(sql)
+            .bind(user_id).bind(&task.title).bind(&task.description).bind(Utc::now())
+            .fetch_one(pool).await)
+    }
+
+    pub async fn get_task(&self, user_id: &str, id: i64) -> sqlx::Result<Option<Task>> {
+        let sql = "SELECT * FROM tasks WHERE id = $1 AND user_id = $2";
+        with_pool!(self, pool => sqlx::query_as(sql).bind(id).bind(user_id).fetch_optional(pool).await)
+    }
+
+    pub async fn update_task(&self, user_id: &str, id: i64, changes: &TaskChanges) -> sqlx::Result<Option<Task>> {
+        let sql = "UPDATE tasks SET title = COALESCE($3, title), description = COALESCE($4, description), \
+                   completed = COALESCE($5, completed), updated_at = $6 \
+                   WHERE id = $1 AND user_id = $2 RETURNING *";
+        with_pool!(self, pool => sqlx::query_as(sql)
+            .bind(id).bind(user_id)
+            .bind(&changes.title).bind(&changes.description).bind(changes.completed).bind(Utc::now())
+            .fetch_optional(pool).await)
+    }
+
+    pub async fn toggle_task(&self, user_id: &str, id: i64) -> sqlx::Result<Option<Task>> {
+        let sql = "UPDATE tasks SET completed = NOT completed, updated_at = $3 \
+                   WHERE id = $1 AND user_id = $2 RETURNING *";
+        with_pool!(self, pool => sqlx::query_as(sql)
+            .bind(id).bind(user_id).bind(Utc::now())
+            .fetch_optional(pool).await)
+    }
+
+    /// Deletes and returns the task, so callers can say what went.
+    pub async fn delete_task(&self, user_id: &str, id: i64) -> sqlx::Result<Option<Task>> {
+        let sql = "DELETE FROM tasks WHERE id = $1 AND user_id = $2 RETURNING *";
+        with_pool!(self, pool => sqlx::query_as(sql).bind(id).bind(user_id).fetch_optional(pool).await)
+    }
+}

@@ -1,0 +1,18 @@
+//! Todo Chatbot backend: REST API for accounts and tasks, the chat assistant,
+//! the MCP endpoint, probes and metrics.
+
+pub mod app;
+pub mod auth;
+pub mod chat;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod openapi;
+pub mod probe;
+pub mod tasks;
+pub mod telemetry;
+pub mod validate;
+
+pub use app::{App, AppState};
+pub use config::Config;
