@@ -81,7 +81,10 @@ impl App {
         let addr: SocketAddr = format!("{}:{}", state.config.host, state.config.port).parse()?;
         let listener = TcpListener::bind(addr).await?;
         let metrics_listener = match state.config.metrics_port {
-            Some(port) => Some(TcpListener::bind(SocketAddr::new(addr.ip(), port)).await?),
+            Some(port) => {
+                telemetry::prometheus();
+                Some(TcpListener::bind(SocketAddr::new(addr.ip(), port)).await?)
+            }
             None => None,
         };
         Ok(App { listener, metrics_listener, router, state, shutdown })

@@ -13,7 +13,6 @@ async fn main() -> anyhow::Result<()> {
 
     let config = Config::from_env()?;
     telemetry::init_tracing(config.log_json);
-    telemetry::prometheus();
     // Only the kind of a PostgreSQL URL is logged: it carries a password.
     let database = match &config.database {
         backend::config::DatabaseTarget::Postgres(_) => "postgres".to_string(),

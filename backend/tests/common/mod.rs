@@ -1,0 +1,268 @@
+//! Test harness: the real backend on 127.0.0.1:0 against a real store.
+//!
+//! PostgreSQL comes from `TEST_DATABASE_URL` (an admin URL of a throwaway
+//! cluster; `scripts/test.sh` starts one). Each test gets its own database,
+//! so tests run in parallel. SQLite tests get a file in a temporary folder.
+#![allow(dead_code)]
+
+use std::{collections::HashMap, path::PathBuf, process::Command, time::Duration};
+
+use backend::{App, Config};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use sqlx::Connection;
+use tokio::sync::oneshot;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Store {
+    Postgres,
+    Sqlite,
+}
+
+/// Generates `mod name { postgres(), sqlite() }` tests running `name(store)`.
+#[macro_export]
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn postgres() { super::$name($crate::common::Store::Postgres).await }
+            #[tokio::test]
+            async fn sqlite() { super::$name($crate::common::Store::Sqlite).await }
+        }
+    )*};
+}
+
+pub const AUTH_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
+
+/// Admin URL of the test cluster; a missing cluster fails loudly, never skips.
+pub fn admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL").expect(
+        "TEST_DATABASE_URL is not set: run the tests with scripts/test.sh, which starts a throwaway PostgreSQL",
+    )
+}
+
+/// Creates an empty database on the test cluster and returns its URL.
+pub async fn fresh_postgres_database() -> String {
+    let admin = admin_url();
+    let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to the test cluster");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+    let (base, _) = admin.rsplit_once('/').expect("admin URL has a database name");
+    format!("{base}/{name}")
+}
+
+/// A place for one test's data, kept alive as long as the test runs.
+pub struct StoreHandle {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl StoreHandle {
+    pub async fn new(store: Store) -> Self {
+        match store {
+            Store::Postgres => StoreHandle { url: fresh_postgres_database().await, _dir: None },
+            Store::Sqlite => {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("todo.db").display());
+                StoreHandle { url, _dir: Some(dir) }
+            }
+        }
+    }
+}
+
+pub fn base_env(database_url: &str) -> HashMap<String, String> {
+    HashMap::from([
+        ("DATABASE_URL".to_string(), database_url.to_string()),
+        ("AUTH_SECRET".to_string(), AUTH_SECRET.to_string()),
+        ("HOST".to_string(), "127.0.0.1".to_string()),
+        ("PORT".to_string(), "0".to_string()),
+        ("METRICS_PORT".to_string(), "0".to_string()),
+    ])
+}
+
+/// A running in-process backend and an HTTP client for it.
+pub struct TestApp {
+    pub base: String,
+    pub metrics_base: String,
+    pub client: reqwest::Client,
+    pub database_url: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _store: Option<StoreHandle>,
+}
+
+impl TestApp {
+    pub async fn spawn(store: Store) -> Self {
+        let handle = StoreHandle::new(store).await;
+        let mut app = Self::spawn_with(base_env(&handle.url)).await;
+        app._store = Some(handle);
+        app
+    }
+
+    /// Starts a backend with exactly these settings.
+    pub async fn spawn_with(env: HashMap<String, String>) -> Self {
+        let config = Config::from_lookup(|key| env.get(key).cloned()).expect("valid test config");
+        let app = App::build(config).await.expect("backend starts");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let metrics_base = format!("http://127.0.0.1:{}", app.metrics_port().unwrap_or_default());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            base,
+            metrics_base,
+            client: reqwest::Client::new(),
+            database_url: env["DATABASE_URL"].clone(),
+            stop: Some(stop),
+            task: Some(task),
+            _store: None,
+        }
+    }
+
+    /// Stops the server (graceful shutdown) and keeps the store for a restart.
+    pub async fn stop(&mut self) -> Option<StoreHandle> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("server task").expect("clean shutdown");
+        }
+        self._store.take()
+    }
+
+    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+        let mut request = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        let value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        (status, value)
+    }
+
+    pub async fn sign_up(&self, email: &str) -> User {
+        let (status, body) = self
+            .request(Method::POST, "/api/auth/sign-up", None, Some(json!({ "email": email, "password": "password123" })))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "sign-up failed: {body}");
+        User { id: body["user"]["id"].as_str().unwrap().to_string(), token: body["token"].as_str().unwrap().to_string() }
+    }
+
+    /// Signs up a user with a unique email.
+    pub async fn new_user(&self) -> User {
+        self.sign_up(&format!("user-{}@example.com", uuid::Uuid::new_v4().simple())).await
+    }
+
+    pub async fn create_task(&self, user: &User, title: &str) -> Value {
+        let (status, body) = self
+            .request(Method::POST, &format!("/api/{}/tasks", user.id), Some(&user.token), Some(json!({ "title": title })))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "create failed: {body}");
+        body
+    }
+
+    pub async fn list_tasks(&self, user: &User, status: &str) -> Vec<Value> {
+        let (code, body) = self
+            .request(Method::GET, &format!("/api/{}/tasks?status={status}", user.id), Some(&user.token), None)
+            .await;
+        assert_eq!(code, StatusCode::OK, "list failed: {body}");
+        body.as_array().cloned().unwrap_or_default()
+    }
+
+    pub async fn chat(&self, user: &User, conversation_id: Option<i64>, message: &str) -> (StatusCode, Value) {
+        let mut body = json!({ "message": message });
+        if let Some(id) = conversation_id {
+            body["conversation_id"] = json!(id);
+        }
+        self.request(Method::POST, &format!("/api/{}/chat", user.id), Some(&user.token), Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str) -> StatusCode {
+        self.client.get(format!("{}{path}", self.base)).send().await.expect("request").status()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: String,
+    pub token: String,
+}
+
+/// Polls `check` until it is true, for at most `limit`.
+pub async fn eventually<F, Fut>(limit: Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + limit;
+    while tokio::time::Instant::now() < deadline {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// A PostgreSQL cluster of the test's own, for tests that stop and start it.
+pub struct OwnCluster {
+    pub dir: tempfile::TempDir,
+    pub port: u16,
+    pub url: String,
+}
+
+impl OwnCluster {
+    pub fn start() -> Self {
+        let dir = tempfile::Builder::new().prefix("todo-pg-").tempdir_in("/tmp").expect("tempdir");
+        let port = free_port();
+        let url = Self::run("start", dir.path(), port);
+        OwnCluster { dir, port, url: url.trim().to_string() }
+    }
+
+    pub fn stop(&self) {
+        Self::run("stop", self.dir.path(), self.port);
+    }
+
+    pub fn restart(&self) {
+        Self::run("start", self.dir.path(), self.port);
+    }
+
+    fn run(command: &str, dir: &std::path::Path, port: u16) -> String {
+        let output = Command::new(repo_root().join("scripts/pg-cluster.sh"))
+            .args([command, dir.to_str().unwrap(), &port.to_string()])
+            .output()
+            .expect("run scripts/pg-cluster.sh");
+        assert!(output.status.success(), "pg-cluster {command} failed: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).to_string()
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        let _ = Command::new(repo_root().join("scripts/pg-cluster.sh"))
+            .args(["destroy", self.dir.path().to_str().unwrap()])
+            .output();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}

@@ -1,0 +1,219 @@
+//! Operational behaviour on PostgreSQL: readiness follows the database,
+//! SIGTERM drains without losing acknowledged writes, replicas start together.
+
+mod common;
+
+use std::{
+    collections::HashMap,
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use common::{base_env, eventually, fresh_postgres_database, OwnCluster, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn readiness_follows_the_database_without_a_restart() {
+    let cluster = OwnCluster::start();
+    let app = TestApp::spawn_with(base_env(&cluster.url)).await;
+    assert_eq!(app.get("/ready").await, StatusCode::OK);
+
+    cluster.stop();
+    assert!(eventually(Duration::from_secs(10), || async { app.get("/ready").await == StatusCode::SERVICE_UNAVAILABLE }).await);
+    assert_eq!(app.get("/health").await, StatusCode::OK, "liveness stays up: a restart would not help");
+    let user_attempt = app
+        .request(reqwest::Method::POST, "/api/auth/sign-in", None, Some(json!({ "email": "a@b.co", "password": "password123" })))
+        .await;
+    assert_eq!(user_attempt.0, StatusCode::SERVICE_UNAVAILABLE, "requests fail fast and clearly: {:?}", user_attempt.1);
+
+    cluster.restart();
+    assert!(eventually(Duration::from_secs(15), || async { app.get("/ready").await == StatusCode::OK }).await);
+    let user = app.new_user().await;
+    app.create_task(&user, "works again").await;
+}
+
+/// A backend as a separate process, as a container runs it.
+struct BackendProcess {
+    child: Child,
+    port: u16,
+    logs: Arc<Mutex<Vec<String>>>,
+}
+
+impl BackendProcess {
+    fn start(env: HashMap<String, String>) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_todo-backend"))
+            .env_clear()
+            .envs(env)
+            .env("LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start todo-backend");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let port = loop {
+            let line = lines.next().expect("backend printed its port").expect("log line");
+            logs.lock().unwrap().push(line.clone());
+            if let Ok(entry) = serde_json::from_str::<Value>(&line) {
+                if let Some(port) = entry["port"].as_u64() {
+                    break port as u16;
+                }
+            }
+        };
+        let sink = logs.clone();
+        std::thread::spawn(move || lines.map_while(Result::ok).for_each(|line| sink.lock().unwrap().push(line)));
+        BackendProcess { child, port, logs }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn terminate(&self) {
+        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits for the exit, failing the test if it takes longer than `limit`.
+    fn wait_exit(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("backend did not exit within {limit:?}; logs: {:?}", self.logs.lock().unwrap());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for BackendProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn sigterm_during_a_burst_of_writes_keeps_every_acknowledged_write() {
+    let database_url = fresh_postgres_database().await;
+    let mut env = base_env(&database_url);
+    env.insert("SHUTDOWN_DELAY_MS".into(), "300".into());
+    env.insert("SHUTDOWN_TIMEOUT_SECS".into(), "10".into());
+    let mut backend = BackendProcess::start(env);
+    let client = reqwest::Client::new();
+
+    let signed_up: Value = client
+        .post(backend.url("/api/auth/sign-up"))
+        .json(&json!({ "email": "burst@example.com", "password": "password123" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (user_id, token) = (signed_up["user"]["id"].as_str().unwrap().to_string(), signed_up["token"].as_str().unwrap().to_string());
+    let tasks_url = backend.url(&format!("/api/{user_id}/tasks"));
+
+    // Eight writers post as fast as they can until the server stops answering.
+    let acknowledged = Arc::new(Mutex::new(Vec::<i64>::new()));
+    let mut writers = Vec::new();
+    for writer in 0..8 {
+        let (client, url, token, acknowledged) = (client.clone(), tasks_url.clone(), token.clone(), acknowledged.clone());
+        writers.push(tokio::spawn(async move {
+            for n in 0.. {
+                let sent = client.post(&url).bearer_auth(&token).json(&json!({ "title": format!("w{writer} n{n}") })).send().await;
+                match sent {
+                    Ok(response) if response.status() == StatusCode::CREATED => {
+                        let task: Value = response.json().await.unwrap();
+                        acknowledged.lock().unwrap().push(task["id"].as_i64().unwrap());
+                    }
+                    Ok(response) => assert!(response.status().is_success(), "unexpected {}", response.status()),
+                    Err(_) => break, // connection refused or closed: the server is gone
+                }
+            }
+        }));
+    }
+    assert!(eventually(Duration::from_secs(10), || async { acknowledged.lock().unwrap().len() >= 50 }).await);
+
+    backend.terminate();
+    // Readiness fails first, while requests are still served.
+    let ready = client.get(backend.url("/ready")).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let during = acknowledged.lock().unwrap().len();
+
+    let status = tokio::task::spawn_blocking(move || {
+        let status = backend.wait_exit(Duration::from_secs(15));
+        (status, backend)
+    })
+    .await
+    .unwrap();
+    assert!(status.0.success(), "clean exit after SIGTERM: {:?}", status.0);
+    for writer in writers {
+        writer.await.unwrap();
+    }
+
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(acknowledged.len() > during, "requests kept being served during the drain delay");
+    let pool = sqlx::PgPool::connect(&database_url).await.unwrap();
+    let stored: Vec<i64> = sqlx::query_scalar("SELECT id FROM tasks").fetch_all(&pool).await.unwrap();
+    let missing: Vec<&i64> = acknowledged.iter().filter(|id| !stored.contains(id)).collect();
+    assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
+}
+
+#[tokio::test]
+async fn two_replicas_start_together_on_an_empty_database() {
+    let database_url = fresh_postgres_database().await;
+    let first = BackendProcess::start(base_env(&database_url));
+    let second = BackendProcess::start(base_env(&database_url));
+    let client = reqwest::Client::new();
+    for backend in [&first, &second] {
+        let ready = eventually(Duration::from_secs(20), || async {
+            client.get(backend.url("/ready")).send().await.is_ok_and(|r| r.status() == StatusCode::OK)
+        })
+        .await;
+        assert!(ready, "replica on port {} became ready", backend.port);
+    }
+    let pool = sqlx::PgPool::connect(&database_url).await.unwrap();
+    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations").fetch_one(&pool).await.unwrap();
+    let migrations = std::fs::read_dir(common::repo_root().join("backend/migrations/postgres")).unwrap().count() as i64;
+    assert_eq!(applied, migrations, "each migration applied exactly once");
+
+    // Both serve the same data.
+    let signed_up: Value = client
+        .post(first.url("/api/auth/sign-up"))
+        .json(&json!({ "email": "replica@example.com", "password": "password123" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let user_id = signed_up["user"]["id"].as_str().unwrap();
+    let token = signed_up["token"].as_str().unwrap();
+    client
+        .post(first.url(&format!("/api/{user_id}/tasks")))
+        .bearer_auth(token)
+        .json(&json!({ "title": "from replica one" }))
+        .send()
+        .await
+        .unwrap();
+    let seen: Vec<Value> = client
+        .get(second.url(&format!("/api/{user_id}/tasks")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0]["title"], "from replica one");
+}
