@@ -86,7 +86,7 @@ const LIST_OPENERS: &[&str] = &[
 ];
 const PENDING_WORDS: &[&str] = &[
     "pending", "to do", "todo", "to-do", "left", "remaining", "open", "incomplete", "unfinished", "outstanding",
-    "not done", "undone", "still", "next", "due", "active", "need to do", "not completed", "uncompleted",
+    "not done", "undone", "still", "next", "due", "active", "need to do", "not completed", "uncompleted", "have to do",
 ];
 const COMPLETED_WORDS: &[&str] = &["completed", "complete", "done", "finished", "accomplished", "did i", "closed"];
 
@@ -140,6 +140,9 @@ pub fn parse(text: &str) -> Intent {
     }
     if is_list_question(&lower) {
         return Intent::List(status_in(&lower));
+    }
+    if let Some(intent) = done_statement(body, &lower) {
+        return intent;
     }
     if let Some(rest) = strip_any_prefix(body, &lower, NEED_PREFIXES) {
         return add_intent(rest);
@@ -218,10 +221,13 @@ fn is_list_question(lower: &str) -> bool {
     let mentions_list = ["task", "tasks", "list", "todos", "to-dos", "to do", "todo", "pending", "completed", "done", "left", "plate", "agenda"]
         .iter()
         .any(|w| contains_word(lower, w));
-    opens && (mentions_list || lower.starts_with("what"))
+    opens && mentions_list
 }
 
 fn status_in(lower: &str) -> StatusFilter {
+    // "my todo list" names the list, it does not ask for pending items.
+    let lower = ["todo list", "to do list", "to-do list"].iter().fold(lower.to_string(), |text, name| text.replace(name, "list"));
+    let lower = lower.as_str();
     if PENDING_WORDS.iter().any(|w| contains_word(lower, w)) {
         StatusFilter::Pending
     } else if COMPLETED_WORDS.iter().any(|w| contains_word(lower, w)) {
@@ -328,7 +334,12 @@ fn complete_intent(body: &str, lower: &str) -> Option<Intent> {
         }
         return Some(target_intent(rest, "complete", Intent::Complete));
     }
-    // "The groceries task is done", "buy milk is finished".
+    None
+}
+
+/// "The groceries task is done", "buy milk is finished" (list questions such
+/// as "which tasks are done" are read before this).
+fn done_statement(body: &str, lower: &str) -> Option<Intent> {
     let done_tail = [" is done", " is finished", " is complete", " is completed", " are done", " done"];
     done_tail
         .iter()

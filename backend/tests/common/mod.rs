@@ -120,6 +120,11 @@ impl TestApp {
         }
     }
 
+    /// Keeps `store` alive as long as this app.
+    pub fn keep(&mut self, store: StoreHandle) {
+        self._store = Some(store);
+    }
+
     /// Stops the server (graceful shutdown) and keeps the store for a restart.
     pub async fn stop(&mut self) -> Option<StoreHandle> {
         if let Some(stop) = self.stop.take() {
