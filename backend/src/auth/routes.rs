@@ -18,10 +18,10 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 pub struct AuthRequest {
-    #[schema(example = "ada@example.com")]
+    #[schema(example = "ada@example.com", format = "email", max_length = 254)]
     pub email: String,
     /// 8 to 128 characters.
-    #[schema(example = "correct horse battery")]
+    #[schema(example = "correct horse battery", min_length = 8, max_length = 128)]
     pub password: String,
 }
 
