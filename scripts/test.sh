@@ -27,7 +27,9 @@ if wants rust; then
 fi
 if wants fuzz; then
   echo "== schemathesis against the OpenAPI document"
-  FUZZ_DATABASE_URL="${TEST_DATABASE_URL%/*}/postgres" scripts/fuzz-api.sh
+  fuzz_db=fuzz_$(date +%s)_$$
+  psql -q "$TEST_DATABASE_URL" -c "CREATE DATABASE $fuzz_db"
+  FUZZ_DATABASE_URL="${TEST_DATABASE_URL%/*}/$fuzz_db" scripts/fuzz-api.sh
 fi
 if wants chart; then
   echo "== Helm chart and manifests"

@@ -11,6 +11,7 @@ use axum::{
     Router,
 };
 use tokio::net::TcpListener;
+use common::serve::{serve, Drain};
 use tokio_util::sync::CancellationToken;
 use tower_http::{
     catch_panic::CatchPanicLayer,
@@ -102,49 +103,19 @@ impl App {
         &self.state
     }
 
-    /// Serves until `signal` resolves, then: readiness fails at once, the
-    /// listener keeps accepting for `shutdown_delay` (so load balancers can
-    /// take the pod out), in-flight requests finish within `shutdown_timeout`,
-    /// and the pool closes.
+    /// Serves until `signal` resolves, then drains (see [`common::serve`])
+    /// and closes the pool.
     pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let App { listener, metrics_listener, router, state, shutdown } = self;
-        let config = state.config.clone();
-        let drain_started = CancellationToken::new();
-
-        let trigger = {
-            let (readiness, shutdown, drain_started) = (state.readiness.clone(), shutdown.clone(), drain_started.clone());
-            let delay = config.shutdown_delay;
-            async move {
-                signal.await;
-                readiness.begin_shutdown();
-                tracing::info!(delay_ms = delay.as_millis() as u64, "shutdown requested; readiness now fails");
-                tokio::time::sleep(delay).await;
-                drain_started.cancel();
-                shutdown.cancel();
-            }
+        let metrics = Router::new().route("/metrics", get(|| async { telemetry::prometheus().render() }));
+        let drain = Drain {
+            delay: state.config.shutdown_delay,
+            timeout: state.config.shutdown_timeout,
+            flag: state.readiness.shutting_down.clone(),
+            stopped: shutdown,
         };
-        tokio::spawn(trigger);
-
-        if let Some(metrics_listener) = metrics_listener {
-            let metrics = Router::new().route("/metrics", get(|| async { telemetry::prometheus().render() }));
-            let stop = drain_started.clone();
-            tokio::spawn(async move {
-                let _ = axum::serve(metrics_listener, metrics)
-                    .with_graceful_shutdown(async move { stop.cancelled().await })
-                    .await;
-            });
-        }
-
-        let stop = drain_started.clone();
-        let server = axum::serve(listener, router).with_graceful_shutdown(async move { stop.cancelled().await });
-        let deadline = async {
-            drain_started.cancelled().await;
-            tokio::time::sleep(config.shutdown_timeout).await;
-        };
-        tokio::select! {
-            served = server => served?,
-            () = deadline => tracing::warn!("requests still running at the shutdown timeout; exiting anyway"),
-        }
+        let extra = metrics_listener.map(|l| (l, metrics)).into_iter().collect();
+        serve(listener, router, extra, signal, drain).await?;
         state.db.close().await;
         tracing::info!("shut down cleanly");
         Ok(())

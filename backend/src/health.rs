@@ -9,6 +9,7 @@ use std::{
     time::Duration,
 };
 
+use common::serve::ShuttingDown;
 use axum::{extract::State, http::StatusCode, routing::get, Json, Router};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -19,18 +20,12 @@ use crate::app::AppState;
 #[derive(Debug, Default)]
 pub struct Readiness {
     migrated: AtomicBool,
-    shutting_down: AtomicBool,
+    pub shutting_down: ShuttingDown,
 }
 
 impl Readiness {
     pub fn mark_migrated(&self) {
         self.migrated.store(true, Ordering::SeqCst);
-    }
-    pub fn begin_shutdown(&self) {
-        self.shutting_down.store(true, Ordering::SeqCst);
-    }
-    pub fn is_shutting_down(&self) -> bool {
-        self.shutting_down.load(Ordering::SeqCst)
     }
     fn is_migrated(&self) -> bool {
         self.migrated.load(Ordering::SeqCst)
@@ -61,7 +56,7 @@ pub async fn health() -> Json<HealthStatus> {
         (status = 503, description = "Database unreachable, migrations pending, or shutting down", body = HealthStatus),
     ))]
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<HealthStatus>) {
-    let status = if state.readiness.is_shutting_down() {
+    let status = if state.readiness.shutting_down.is_set() {
         "shutting down"
     } else if !state.readiness.is_migrated() {
         "migrations pending"

@@ -9,7 +9,6 @@ pub mod db;
 pub mod error;
 pub mod health;
 pub mod openapi;
-pub mod probe;
 pub mod tasks;
 pub mod telemetry;
 pub mod validate;

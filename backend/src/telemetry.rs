@@ -1,4 +1,4 @@
-//! Logs and metrics.
+//! Prometheus metrics.
 
 use std::{sync::OnceLock, time::Instant};
 
@@ -8,21 +8,6 @@ use axum::{
     response::Response,
 };
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use tracing_subscriber::{layer::SubscriberExt, util::SubscriberInitExt, EnvFilter};
-
-/// Installs the global subscriber: `RUST_LOG` filters (default `info`), JSON
-/// lines when asked for (containers), human-readable otherwise.
-pub fn init_tracing(json: bool) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let registry = tracing_subscriber::registry().with(filter);
-    if json {
-        registry.with(tracing_subscriber::fmt::layer().json().flatten_event(true)).init();
-    } else {
-        registry.with(tracing_subscriber::fmt::layer()).init();
-    }
-}
-
 /// The process-wide Prometheus recorder (one per process, however many apps
 /// a test starts).
 pub fn prometheus() -> &'static PrometheusHandle {
