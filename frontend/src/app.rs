@@ -1,0 +1,138 @@
+//! Start-up and the URL map of the web UI.
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::{
+    http::{header, HeaderValue, StatusCode},
+    middleware,
+    response::{IntoResponse, Redirect, Response},
+    routing::{any, get, post},
+    Extension, Router,
+};
+use axum_extra::extract::CookieJar;
+use common::serve::{serve, Drain, ShuttingDown};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    set_header::SetResponseHeaderLayer,
+    trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
+
+use crate::{
+    backend::Backend,
+    config::Config,
+    error::PageError,
+    pages::{auth, chat, tasks},
+    proxy,
+    session::{self, CookieSecurity},
+};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub backend: Backend,
+    pub config: Arc<Config>,
+    pub shutting_down: ShuttingDown,
+}
+
+pub struct App {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl App {
+    pub async fn build(config: Config) -> anyhow::Result<App> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build()?;
+        let state = AppState {
+            backend: Backend::new(http, config.backend_url.clone()),
+            config: Arc::new(config),
+            shutting_down: ShuttingDown::default(),
+        };
+        let addr: SocketAddr = format!("{}:{}", state.config.host, state.config.port).parse()?;
+        let listener = TcpListener::bind(addr).await?;
+        Ok(App { listener, router: router(state.clone()), state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let drain = Drain {
+            delay: self.state.config.shutdown_delay,
+            timeout: self.state.config.shutdown_timeout,
+            flag: self.state.shutting_down.clone(),
+            stopped: CancellationToken::new(),
+        };
+        serve(self.listener, self.router, Vec::new(), signal, drain).await?;
+        tracing::info!("shut down cleanly");
+        Ok(())
+    }
+}
+
+/// Pages may only load our own script and stylesheet; nothing inline.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+pub fn router(state: AppState) -> Router {
+    let secure = state.config.cookie_secure;
+    let headers = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    let mut router = Router::new()
+        .route("/", get(home))
+        .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
+        .route("/sign-up", get(auth::sign_up_page).post(auth::sign_up))
+        .route("/sign-out", post(auth::sign_out))
+        .route("/tasks", get(tasks::list).post(tasks::create))
+        .route("/tasks/{id}/edit", post(tasks::update))
+        .route("/tasks/{id}/toggle", post(tasks::toggle))
+        .route("/tasks/{id}/delete", post(tasks::delete))
+        .route("/chat", get(chat::show).post(chat::send))
+        .route("/api/{*path}", any(proxy::forward))
+        .route("/static/style.css", get(|| asset("text/css; charset=utf-8", include_str!("../static/style.css"))))
+        .route("/static/chat.js", get(|| asset("text/javascript; charset=utf-8", include_str!("../static/chat.js"))))
+        .route("/health", get(|| async { "ok" }))
+        .route("/ready", get(ready))
+        .fallback(|| async { PageError::NotFound })
+        .layer(middleware::from_fn(session::ensure_csrf_cookie))
+        .layer(Extension(CookieSecurity(secure)));
+    for (name, value) in headers {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+    }
+    router
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(CatchPanicLayer::custom(|_| PageError::Internal("handler panicked".into()).into_response()))
+        .with_state(state)
+}
+
+async fn home(jar: CookieJar) -> Redirect {
+    Redirect::to(if session::read(&jar).is_some() { "/tasks" } else { "/sign-in" })
+}
+
+/// Ready unless shutting down. The backend's health is deliberately not part
+/// of it: with the backend down, users should still get our friendly page.
+async fn ready(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    if state.shutting_down.is_set() {
+        (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response()
+    } else {
+        "ok".into_response()
+    }
+}
+
+async fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}

@@ -1,0 +1,106 @@
+use askama::Template;
+use axum::{
+    extract::{Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    Form,
+};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+
+use super::{notice_text, render, Layout};
+use crate::{
+    app::AppState,
+    backend::{BackendError, Session},
+    error::PageError,
+    session::{self, CsrfToken},
+};
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+pub struct AuthPage {
+    layout: Layout,
+    /// `sign-in` or `sign-up`: the form's action and wording.
+    mode: &'static str,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+    expired: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct Credentials {
+    csrf: String,
+    email: String,
+    password: String,
+}
+
+pub async fn sign_in_page(csrf: CsrfToken, Query(query): Query<NoticeQuery>) -> Result<Response, PageError> {
+    let code = if query.expired.is_some() { Some("expired") } else { query.notice.as_deref() };
+    let layout = Layout::new(None, &csrf).with_notice(notice_text(code));
+    render(&AuthPage { layout, mode: "sign-in", email: String::new(), error: None })
+}
+
+pub async fn sign_up_page(csrf: CsrfToken) -> Result<Response, PageError> {
+    render(&AuthPage { layout: Layout::new(None, &csrf), mode: "sign-up", email: String::new(), error: None })
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    jar: CookieJar,
+    Form(form): Form<Credentials>,
+) -> Result<Response, PageError> {
+    csrf.verify(&form.csrf)?;
+    let result = state.backend.sign_in(form.email.trim(), &form.password).await;
+    finish(state, csrf, jar, "sign-in", form.email, result, "/tasks")
+}
+
+pub async fn sign_up(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    jar: CookieJar,
+    Form(form): Form<Credentials>,
+) -> Result<Response, PageError> {
+    csrf.verify(&form.csrf)?;
+    let result = state.backend.sign_up(form.email.trim(), &form.password).await;
+    finish(state, csrf, jar, "sign-up", form.email, result, "/tasks?notice=welcome")
+}
+
+/// Starts the session, or shows the form again with the error and the email kept.
+fn finish(
+    state: AppState,
+    csrf: CsrfToken,
+    jar: CookieJar,
+    mode: &'static str,
+    email: String,
+    result: Result<crate::backend::Account, BackendError>,
+    next: &str,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(account) => {
+            let session = Session { user_id: account.user.id, email: account.user.email, token: account.token };
+            let jar = session::start(jar, &session, state.config.cookie_secure);
+            Ok((jar, Redirect::to(next)).into_response())
+        }
+        Err(BackendError::Invalid(message)) => {
+            let page = AuthPage { layout: Layout::new(None, &csrf), mode, email, error: Some(message) };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn sign_out(csrf: CsrfToken, jar: CookieJar, Form(form): Form<CsrfForm>) -> Result<Response, PageError> {
+    csrf.verify(&form.csrf)?;
+    Ok((session::end(jar), Redirect::to("/sign-in?notice=signed-out")).into_response())
+}
