@@ -34,8 +34,11 @@ pub fn start(jar: CookieJar, session: &Session, secure: bool) -> CookieJar {
     jar.add(cookie)
 }
 
+/// Tells the browser to drop the session cookie (whether or not this request sent it).
 pub fn end(jar: CookieJar) -> CookieJar {
-    jar.remove(Cookie::build(SESSION_COOKIE).path("/"))
+    let mut removal = Cookie::build((SESSION_COOKIE, "")).path("/").http_only(true).same_site(SameSite::Lax).build();
+    removal.make_removal();
+    jar.add(removal)
 }
 
 fn time_days(days: i64) -> cookie::time::Duration {

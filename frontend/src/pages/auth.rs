@@ -34,8 +34,11 @@ pub struct NoticeQuery {
 
 #[derive(Deserialize)]
 pub struct Credentials {
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     email: String,
+    #[serde(default)]
     password: String,
 }
 
@@ -97,6 +100,7 @@ fn finish(
 
 #[derive(Deserialize)]
 pub struct CsrfForm {
+    #[serde(default)]
     csrf: String,
 }
 

@@ -79,7 +79,9 @@ pub struct ChatQuery {
 
 #[derive(Deserialize)]
 pub struct ChatForm {
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     message: String,
     conversation_id: Option<String>,
 }

@@ -55,7 +55,9 @@ pub struct ListQuery {
 
 #[derive(Deserialize)]
 pub struct TaskForm {
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     title: String,
     #[serde(default)]
     description: String,
@@ -65,6 +67,7 @@ pub struct TaskForm {
 
 #[derive(Deserialize)]
 pub struct ActionForm {
+    #[serde(default)]
     csrf: String,
     #[serde(default)]
     status: String,

@@ -1,0 +1,165 @@
+//! The real backend (on a SQLite file) and the frontend, both in-process on
+//! 127.0.0.1:0, and a browser-like HTTP client with a cookie jar.
+#![allow(dead_code)]
+
+use std::{collections::HashMap, sync::Arc};
+
+use reqwest::{cookie::Jar, redirect, StatusCode};
+use tokio::sync::oneshot;
+
+pub struct Server {
+    pub base: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl Server {
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub async fn start_backend(dir: &std::path::Path) -> Server {
+    let env: HashMap<&str, String> = HashMap::from([
+        ("DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.join("todo.db").display())),
+        ("AUTH_SECRET", "frontend-test-secret-at-least-32-bytes!!".into()),
+        ("HOST", "127.0.0.1".into()),
+        ("PORT", "0".into()),
+        ("METRICS_PORT", "off".into()),
+    ]);
+    let app = backend::App::build(backend::Config::from_lookup(|k| env.get(k).cloned()).unwrap()).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    Server { base, stop: Some(stop), task: Some(task) }
+}
+
+pub async fn start_frontend(backend_url: &str) -> Server {
+    let env: HashMap<&str, String> = HashMap::from([
+        ("BACKEND_URL", backend_url.to_string()),
+        ("HOST", "127.0.0.1".into()),
+        ("PORT", "0".into()),
+        ("BACKEND_TIMEOUT_SECS", "5".into()),
+    ]);
+    let app = frontend::App::build(frontend::Config::from_lookup(|k| env.get(k).cloned()).unwrap()).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    Server { base, stop: Some(stop), task: Some(task) }
+}
+
+/// Backend and frontend, wired as in a deployment.
+pub struct Stack {
+    pub backend: Server,
+    pub frontend: Server,
+    _dir: tempfile::TempDir,
+}
+
+impl Stack {
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let backend = start_backend(dir.path()).await;
+        let frontend = start_frontend(&backend.base).await;
+        Stack { backend, frontend, _dir: dir }
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.frontend.base)
+    }
+}
+
+/// A client that behaves like a browser without JavaScript: cookies, forms.
+pub struct Browser {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub jar: Arc<Jar>,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub url: String,
+    pub html: String,
+}
+
+impl Page {
+    /// The CSRF token the page's forms carry.
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let start = self.html.find(marker).expect("page has a form with a CSRF token") + marker.len();
+        self.html[start..].split('"').next().unwrap().to_string()
+    }
+
+    pub fn contains(&self, text: &str) -> bool {
+        self.html.contains(text)
+    }
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Self {
+        let jar = Arc::new(Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(redirect::Policy::limited(5))
+            .build()
+            .unwrap();
+        Browser { base: base.to_string(), client, jar }
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        Self::page(response).await
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
+        let response = self.client.post(format!("{}{path}", self.base)).form(form).send().await.unwrap();
+        Self::page(response).await
+    }
+
+    async fn page(response: reqwest::Response) -> Page {
+        Page { status: response.status(), url: response.url().to_string(), html: response.text().await.unwrap() }
+    }
+
+    /// Signs up through the form and lands on the task list.
+    pub async fn sign_up(&self, email: &str) -> Page {
+        let form = self.get("/sign-up").await;
+        let page = self.post("/sign-up", &[("csrf", &form.csrf()), ("email", email), ("password", "password123")]).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.url.ends_with("/tasks?notice=welcome"), "{}", page.url);
+        page
+    }
+
+    pub async fn csrf(&self) -> String {
+        self.get("/tasks").await.csrf()
+    }
+
+    pub async fn add_task(&self, title: &str) -> Page {
+        let csrf = self.csrf().await;
+        self.post("/tasks", &[("csrf", &csrf), ("title", title), ("description", ""), ("status", "all")]).await
+    }
+
+    /// The id shown for the task titled `title` on the task list.
+    pub async fn task_id(&self, title: &str) -> i64 {
+        let page = self.get("/tasks").await;
+        let at = page.html.find(&format!("<span class=\"title\">{title}</span>")).expect("task is listed");
+        let after = &page.html[at..];
+        let id = after.split("<span class=\"id\">#").nth(1).unwrap().split('<').next().unwrap();
+        id.parse().unwrap()
+    }
+}

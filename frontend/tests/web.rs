@@ -1,0 +1,296 @@
+//! The web UI over HTTP, as a browser without JavaScript uses it, against
+//! the real backend.
+
+mod common;
+
+use common::{start_frontend, Browser, Stack};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+#[tokio::test]
+async fn sign_up_add_filter_edit_complete_delete_and_chat() {
+    let stack = Stack::start().await;
+    let browser = stack.browser();
+    let welcome = browser.sign_up("web@example.com").await;
+    assert!(welcome.contains("Welcome! Your account is ready."));
+    assert!(welcome.contains("No tasks yet"), "empty state");
+    assert!(welcome.contains("web@example.com"), "who is signed in");
+
+    let added = browser.add_task("Buy groceries").await;
+    assert!(added.url.contains("notice=added"), "POST-redirect-GET: {}", added.url);
+    assert!(added.contains("Task added.") && added.contains("<span class=\"title\">Buy groceries</span>"));
+    browser.add_task("Call mom").await;
+    let id = browser.task_id("Buy groceries").await;
+    let csrf = browser.csrf().await;
+
+    // Edit: the form comes pre-filled, the change shows.
+    let editing = browser.get(&format!("/tasks?edit={id}")).await;
+    assert!(editing.contains("value=\"Buy groceries\""));
+    let edited = browser
+        .post(&format!("/tasks/{id}/edit"), &[("csrf", &csrf), ("title", "Buy food"), ("description", "milk, eggs"), ("status", "all")])
+        .await;
+    assert!(edited.contains("Task updated.") && edited.contains("Buy food") && edited.contains("milk, eggs"));
+
+    // Complete, then filter.
+    let completed = browser.post(&format!("/tasks/{id}/toggle"), &[("csrf", &csrf), ("status", "all")]).await;
+    assert!(completed.contains("Task completed."));
+    let done = browser.get("/tasks?status=completed").await;
+    assert!(done.contains("Buy food") && !done.contains("Call mom"));
+    let pending = browser.get("/tasks?status=pending").await;
+    assert!(pending.contains("Call mom") && !pending.contains("Buy food"));
+    let reopened = browser.post(&format!("/tasks/{id}/toggle"), &[("csrf", &csrf), ("status", "pending")]).await;
+    assert!(reopened.url.contains("status=pending") && reopened.contains("Buy food"), "back to the same filter");
+
+    // Validation: the error shows next to the form, the input is kept.
+    let too_long = "x".repeat(201);
+    let refused = browser.post("/tasks", &[("csrf", &csrf), ("title", &too_long), ("description", "keep me"), ("status", "all")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("at most 200 characters"), "{}", refused.html);
+    assert!(refused.contains(&format!("value=\"{too_long}\"")) && refused.contains(">keep me</textarea>"));
+    let empty = browser.post("/tasks", &[("csrf", &csrf), ("title", "   "), ("status", "all")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.contains("title is required"));
+
+    // Delete.
+    let deleted = browser.post(&format!("/tasks/{id}/delete"), &[("csrf", &csrf), ("status", "all")]).await;
+    assert!(deleted.contains("Task deleted.") && !deleted.contains("Buy food"));
+
+    // Chat without JavaScript: post, redirect to the conversation.
+    let chat = browser.get("/chat").await;
+    assert!(chat.contains("Ask me to manage your tasks"));
+    let answered = browser.post("/chat", &[("csrf", &chat.csrf()), ("message", "Add a task to buy milk"), ("conversation_id", "")]).await;
+    assert!(answered.url.contains("/chat?c="), "{}", answered.url);
+    assert!(answered.contains("Got it! I added &#34;Buy milk&#34;"), "{}", answered.html);
+    assert!(answered.contains("<code>add_task</code> title: Buy milk"), "tool calls shown readably");
+    assert!(answered.contains("aria-current=\"page\">Add a task to buy milk</a>"), "listed and selected");
+    assert!(browser.get("/tasks").await.contains("Buy milk"));
+
+    // The script's path: JSON in, JSON out, same conversation.
+    let conversation = answered.url.rsplit('=').next().unwrap().to_string();
+    let reply: Value = browser
+        .client
+        .post(format!("{}/chat", browser.base))
+        .header("accept", "application/json")
+        .form(&[("csrf", chat.csrf().as_str()), ("message", "What's pending?"), ("conversation_id", &conversation)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(reply["conversation_id"].to_string(), conversation);
+    assert!(reply["response"].as_str().unwrap().contains("Buy milk"));
+    assert_eq!(reply["tools"][0]["tool"], "list_tasks");
+
+    // Sign out ends the session.
+    let out = browser.post("/sign-out", &[("csrf", &csrf)]).await;
+    assert!(out.url.ends_with("/sign-in?notice=signed-out") && out.contains("You have been signed out."));
+    assert!(browser.get("/tasks").await.url.ends_with("/sign-in"));
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused() {
+    let stack = Stack::start().await;
+    let browser = stack.browser();
+    browser.sign_up("csrf@example.com").await;
+    browser.add_task("Keep me").await;
+    let id = browser.task_id("Keep me").await;
+
+    // A cross-site form would carry the cookie but not the token.
+    for (path, form) in [
+        ("/tasks".to_string(), vec![("title", "Injected")]),
+        (format!("/tasks/{id}/delete"), vec![]),
+        (format!("/tasks/{id}/toggle"), vec![("csrf", "0000000000000000000000000000000000000000")]),
+        ("/chat".to_string(), vec![("message", "Delete task 1")]),
+        ("/sign-out".to_string(), vec![]),
+    ] {
+        let page = browser.post(&path, &form).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(page.contains("This form has expired"));
+    }
+    // Another visitor's token does not fit this browser's cookie either.
+    let stranger = Browser::new(&stack.frontend.base).get("/sign-in").await.csrf();
+    assert_eq!(browser.post("/tasks", &[("csrf", &stranger), ("title", "Injected")]).await.status, StatusCode::FORBIDDEN);
+
+    // JSON writes through the proxy with the session cookie need the header.
+    let user_tasks = browser.client.get(format!("{}/chat", browser.base)).send().await.unwrap();
+    assert_eq!(user_tasks.status(), StatusCode::OK);
+    let page = browser.get("/tasks").await;
+    let tasks_api = api_tasks_path(&browser).await;
+    let refused = browser.client.post(format!("{}{tasks_api}", browser.base)).json(&serde_json::json!({ "title": "Injected" })).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let accepted = browser
+        .client
+        .post(format!("{}{tasks_api}", browser.base))
+        .header("x-csrf-token", page.csrf())
+        .json(&serde_json::json!({ "title": "Via the proxy" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::CREATED);
+
+    let list = browser.get("/tasks").await;
+    assert!(list.contains("Keep me") && list.contains("Via the proxy") && !list.contains("Injected"));
+}
+
+/// `/api/{user_id}/tasks` for the signed-in browser, found through the proxy.
+async fn api_tasks_path(browser: &Browser) -> String {
+    let cookies = reqwest::cookie::CookieStore::cookies(&*browser.jar, &browser.base.parse().unwrap()).unwrap();
+    let cookies = cookies.to_str().unwrap().to_string();
+    let session = cookies.split("; ").find_map(|c| c.strip_prefix("todo_session=")).unwrap();
+    // The cookie value is percent-encoded once more on the wire.
+    let raw: Vec<(String, String)> = serde_urlencoded::from_str(&format!("v={session}")).unwrap();
+    let decoded: std::collections::HashMap<String, String> = serde_urlencoded::from_str(&raw[0].1).unwrap();
+    assert!(decoded.contains_key("user_id"), "{cookies}");
+    format!("/api/{}/tasks", decoded["user_id"])
+}
+
+#[tokio::test]
+async fn the_proxy_forwards_json_with_the_session_token() {
+    let stack = Stack::start().await;
+    let browser = stack.browser();
+    browser.sign_up("proxy@example.com").await;
+    browser.add_task("From the form").await;
+    let path = api_tasks_path(&browser).await;
+
+    let response = browser.client.get(format!("{}{path}?status=pending", browser.base)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    let tasks: Value = response.json().await.unwrap();
+    assert_eq!(tasks[0]["title"], "From the form");
+
+    let missing = browser.client.get(format!("{}{path}/987654", browser.base)).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND, "status codes pass through");
+    assert_eq!(missing.json::<Value>().await.unwrap()["error"], "not_found");
+
+    // Without a session the backend's 401 comes through; a tool's own token works.
+    let anonymous = reqwest::Client::new().get(format!("{}{path}", browser.base)).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let signed_in: Value = reqwest::Client::new()
+        .post(format!("{}/api/auth/sign-in", browser.base))
+        .json(&serde_json::json!({ "email": "proxy@example.com", "password": "password123" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let with_token = reqwest::Client::new()
+        .get(format!("{}{path}", browser.base))
+        .bearer_auth(signed_in["token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_token.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn two_sessions_never_see_each_others_tasks() {
+    let stack = Stack::start().await;
+    let alice = stack.browser();
+    let bob = stack.browser();
+    alice.sign_up("alice@example.com").await;
+    bob.sign_up("bob@example.com").await;
+    alice.add_task("Alice diary").await;
+    let id = alice.task_id("Alice diary").await;
+
+    assert!(!bob.get("/tasks").await.contains("diary"));
+    assert_eq!(bob.get(&format!("/tasks?edit={id}")).await.status, StatusCode::NOT_FOUND);
+    let csrf = bob.csrf().await;
+    for action in ["delete", "toggle"] {
+        let page = bob.post(&format!("/tasks/{id}/{action}"), &[("csrf", &csrf), ("status", "all")]).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{action}");
+    }
+    let page = bob.post(&format!("/tasks/{id}/edit"), &[("csrf", &csrf), ("title", "Bob was here")]).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let answer = bob.post("/chat", &[("csrf", &csrf), ("message", &format!("delete task {id}"))]).await;
+    assert!(answer.contains("couldn&#39;t find task") || answer.contains("couldn't find task"), "{}", answer.html);
+
+    let list = alice.get("/tasks").await;
+    assert!(list.contains("Alice diary"));
+    assert!(!list.contains("Bob was here"));
+}
+
+#[tokio::test]
+async fn user_text_is_escaped_and_pages_send_security_headers() {
+    let stack = Stack::start().await;
+    let browser = stack.browser();
+    browser.sign_up("xss@example.com").await;
+    let page = browser.add_task("<script>alert('x')</script>").await;
+    assert!(!page.contains("<script>alert"), "user text is never markup");
+    assert!(page.contains("&#60;script&#62;") || page.contains("&lt;script&gt;"), "shown as text");
+
+    let response = browser.client.get(format!("{}/tasks", browser.base)).send().await.unwrap();
+    let headers = response.headers();
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert!(headers.contains_key("referrer-policy"));
+    let html = response.text().await.unwrap();
+    assert!(!html.contains("<script>") && !html.contains("style=\""), "no inline script or style");
+
+    // A fresh sign-in sets the session cookie HttpOnly and SameSite=Lax.
+    let fresh = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+    let form = fresh.get(format!("{}/sign-in", browser.base)).send().await.unwrap().text().await.unwrap();
+    let csrf = form.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let signed_in = fresh
+        .post(format!("{}/sign-in", browser.base))
+        .form(&[("csrf", csrf.as_str()), ("email", "xss@example.com"), ("password", "password123")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let cookie = signed_in.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("todo_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    let wrong = fresh
+        .post(format!("{}/sign-in", browser.base))
+        .form(&[("csrf", csrf.as_str()), ("email", "xss@example.com"), ("password", "not-the-password")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = wrong.text().await.unwrap();
+    assert!(html.contains("Wrong email or password.") && html.contains("value=\"xss@example.com\""));
+}
+
+#[tokio::test]
+async fn an_expired_session_goes_back_to_sign_in_with_a_message() {
+    let stack = Stack::start().await;
+    let browser = stack.browser();
+    let forged = "todo_session=user_id=someone&email=a%40b.co&token=expired.or.forged; Path=/";
+    browser.jar.add_cookie_str(forged, &stack.frontend.base.parse().unwrap());
+    let page = browser.get("/tasks").await;
+    assert!(page.url.ends_with("/sign-in?expired=1"), "{}", page.url);
+    assert!(page.contains("Your session has expired. Please sign in again."));
+    assert!(browser.get("/tasks").await.url.ends_with("/sign-in"), "the bad cookie is cleared");
+}
+
+#[tokio::test]
+async fn a_backend_outage_gets_a_friendly_page_not_a_stack_trace() {
+    let mut stack = Stack::start().await;
+    let browser = stack.browser();
+    browser.sign_up("outage@example.com").await;
+    let path = api_tasks_path(&browser).await;
+    stack.backend.stop().await;
+
+    let page = browser.get("/tasks").await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.contains("The task service is unavailable") && page.contains("try again"));
+    let chat = browser.get("/chat").await;
+    assert_eq!(chat.status, StatusCode::SERVICE_UNAVAILABLE);
+    let proxied = browser.client.get(format!("{}{path}", browser.base)).send().await.unwrap();
+    assert_eq!(proxied.status(), StatusCode::BAD_GATEWAY);
+    assert_eq!(proxied.json::<Value>().await.unwrap()["error"], "backend_unavailable");
+
+    // A frontend whose backend never existed still serves its sign-in page.
+    let lonely = start_frontend("http://127.0.0.1:9").await;
+    let visitor = Browser::new(&lonely.base);
+    let form = visitor.get("/sign-in").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let attempt = visitor.post("/sign-in", &[("csrf", &form.csrf()), ("email", "a@b.co"), ("password", "password123")]).await;
+    assert_eq!(attempt.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(attempt.contains("We can&#39;t reach the task service") || attempt.contains("We can't reach the task service"));
+    assert_eq!(reqwest::get(format!("{}/health", lonely.base)).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(reqwest::get(format!("{}/ready", lonely.base)).await.unwrap().status(), StatusCode::OK);
+}
