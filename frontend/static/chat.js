@@ -35,6 +35,19 @@
     return item;
   }
 
+  // A conversation started by the script joins the list, as after a reload.
+  function listConversation(id, title) {
+    var conversations = document.getElementById("conversation-list");
+    if (!conversations) return;
+    var link = document.createElement("a");
+    link.href = "/chat?c=" + id;
+    link.setAttribute("aria-current", "page");
+    link.textContent = title.slice(0, 80);
+    var item = document.createElement("li");
+    item.appendChild(link);
+    conversations.insertBefore(item, conversations.firstChild);
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = box.value.trim();
@@ -59,6 +72,7 @@
             box.value = text;
             return;
           }
+          if (!form.elements.conversation_id.value) listConversation(body.conversation_id, text);
           form.elements.conversation_id.value = body.conversation_id;
           history.replaceState(null, "", "/chat?c=" + body.conversation_id);
           append("assistant", body.response, body.tools);
