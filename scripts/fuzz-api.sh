@@ -7,10 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 venv=${TODO_VENV:-$HOME/.cache/todo-chatbot/venv}
-if [ ! -x "$venv/bin/schemathesis" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet schemathesis==4.32.5
-fi
+[ -x "$venv/bin/schemathesis" ] || scripts/install-test-deps.sh
 
 cargo build --locked -p backend --quiet
 work=$(mktemp -d)

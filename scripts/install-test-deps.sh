@@ -17,8 +17,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
+# Python tools for API fuzzing and the chart and container tests, pinned.
 venv=${TODO_VENV:-$HOME/.cache/todo-chatbot/venv}
-if [ ! -x "$venv/bin/schemathesis" ]; then
+if ! "$venv/bin/python" -c 'import schemathesis, pytest, yaml' 2>/dev/null; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet schemathesis==4.32.5
+  "$venv/bin/pip" install --quiet schemathesis==4.32.5 pytest==8.4.2 pyyaml==6.0.2
 fi

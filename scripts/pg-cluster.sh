@@ -44,7 +44,9 @@ case "$cmd" in
     [ -f "$dir/data/postmaster.pid" ] && as_owner pg_ctl --pgdata="$dir/data" --mode=fast --wait stop >/dev/null
     ;;
   destroy)
-    [ -f "$dir/data/postmaster.pid" ] && as_owner pg_ctl --pgdata="$dir/data" --mode=immediate --wait stop >/dev/null || true
+    if [ -f "$dir/data/postmaster.pid" ]; then
+      as_owner pg_ctl --pgdata="$dir/data" --mode=immediate --wait stop >/dev/null || true
+    fi
     rm -rf "$dir"
     ;;
   *)

@@ -66,6 +66,8 @@ pub enum ConfigError {
     MissingAuthSecret,
     #[error("AUTH_SECRET must be at least 32 bytes long")]
     ShortAuthSecret,
+    #[error("cannot keep the local signing key in ./{LOCAL_SECRET_FILE} (set AUTH_SECRET, or run where the directory is writable): {0}")]
+    LocalSecret(std::io::Error),
 }
 
 /// File that keeps the generated signing key of a local (SQLite) run, so that
@@ -97,8 +99,7 @@ impl Config {
         let auth_secret = match lookup("AUTH_SECRET") {
             Some(secret) if secret.len() < 32 => return Err(ConfigError::ShortAuthSecret),
             Some(secret) => secret,
-            None if database.is_local() => local_secret()
-                .map_err(|e| ConfigError::Invalid("AUTH_SECRET", e.to_string()))?,
+            None if database.is_local() => local_secret().map_err(ConfigError::LocalSecret)?,
             None => return Err(ConfigError::MissingAuthSecret),
         };
 

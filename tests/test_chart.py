@@ -1,0 +1,204 @@
+"""The Helm chart, rendered with different values: the properties a cluster
+operator relies on."""
+
+import subprocess
+
+import pytest
+
+from conftest import APP_VERSION, CHART, find, render, run
+
+WORKLOADS = ("Deployment", "StatefulSet")
+
+
+def containers(docs):
+    for doc in docs:
+        if doc["kind"] in WORKLOADS:
+            yield doc, doc["spec"]["template"]["spec"], doc["spec"]["template"]["spec"]["containers"]
+        elif doc["kind"] == "Pod":
+            yield doc, doc["spec"], doc["spec"]["containers"]
+
+
+@pytest.mark.parametrize("values", [[], ["-f", str(CHART / "values-minikube.yaml")], ["-f", str(CHART / "values-neon.yaml")]])
+def test_every_container_is_hardened_with_resources_and_probes(values):
+    docs = render(*values)
+    assert any(True for _ in containers(docs))
+    for doc, pod, boxes in containers(docs):
+        assert pod["automountServiceAccountToken"] is False, doc["metadata"]["name"]
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault"
+        for box in boxes:
+            where = f'{doc["metadata"]["name"]}/{box["name"]}'
+            context = box["securityContext"]
+            assert context["allowPrivilegeEscalation"] is False, where
+            assert context["readOnlyRootFilesystem"] is True, where
+            assert context["runAsNonRoot"] is True, where
+            assert context["capabilities"]["drop"] == ["ALL"], where
+            assert {"cpu", "memory"} <= set(box["resources"]["requests"]) and {"cpu", "memory"} <= set(box["resources"]["limits"]), where
+            if doc["kind"] in WORKLOADS:
+                assert {"livenessProbe", "readinessProbe", "startupProbe"} <= set(box), where
+
+
+def test_probes_use_health_and_ready_and_the_grace_period_covers_the_drain():
+    docs = render()
+    for component in ("backend", "frontend"):
+        deployment = find(docs, "Deployment", f"demo-todo-chatbot-{component}")[0]
+        pod = deployment["spec"]["template"]["spec"]
+        box = pod["containers"][0]
+        assert box["livenessProbe"]["httpGet"]["path"] == "/health"
+        assert box["readinessProbe"]["httpGet"]["path"] == "/ready"
+        config = find(docs, "ConfigMap", f"demo-todo-chatbot-{component}")[0]["data"]
+        drain = int(config["SHUTDOWN_DELAY_MS"]) / 1000 + int(config["SHUTDOWN_TIMEOUT_SECS"])
+        assert pod["terminationGracePeriodSeconds"] > drain
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["checksum/config"], "config changes roll the pods"
+
+
+def test_autoscaling_removes_the_fixed_replica_count():
+    plain = find(render(), "Deployment", "demo-todo-chatbot-backend")[0]
+    assert plain["spec"]["replicas"] == 2
+    assert not find(render(), "HorizontalPodAutoscaler")
+    docs = render("--set", "backend.autoscaling.enabled=true", "--set", "frontend.autoscaling.enabled=true")
+    for deployment in find(docs, "Deployment"):
+        assert "replicas" not in deployment["spec"]
+    hpas = {h["spec"]["scaleTargetRef"]["name"]: h for h in find(docs, "HorizontalPodAutoscaler")}
+    assert set(hpas) == {"demo-todo-chatbot-backend", "demo-todo-chatbot-frontend"}
+    assert hpas["demo-todo-chatbot-backend"]["spec"]["minReplicas"] == 2
+
+
+def test_a_disruption_budget_only_with_more_than_one_replica():
+    assert len(find(render(), "PodDisruptionBudget")) == 2
+    single = render("--set", "backend.replicaCount=1", "--set", "frontend.replicaCount=1")
+    assert not find(single, "PodDisruptionBudget")
+    mixed = render("--set", "backend.replicaCount=3", "--set", "frontend.replicaCount=1")
+    assert [p["metadata"]["name"] for p in find(mixed, "PodDisruptionBudget")] == ["demo-todo-chatbot-backend"]
+
+
+def test_in_cluster_postgresql_only_without_an_external_url():
+    docs = render()
+    assert find(docs, "StatefulSet", "demo-todo-chatbot-postgresql")
+    secret = find(docs, "Secret", "demo-todo-chatbot")[0]
+    import base64
+    url = base64.b64decode(secret["data"]["DATABASE_URL"]).decode()
+    assert url.startswith("postgres://todo:") and "@demo-todo-chatbot-postgresql:5432/todo" in url
+
+    external = render("--set", "database.url=postgres://u:p@ep-1.neon.tech/todo?sslmode=require")
+    assert not find(external, "StatefulSet")
+    assert not [s for s in find(external, "Service") if "postgresql" in s["metadata"]["name"]]
+    assert not [n for n in find(external, "NetworkPolicy") if "postgresql" in n["metadata"]["name"]]
+    secret = find(external, "Secret")[0]
+    assert base64.b64decode(secret["data"]["DATABASE_URL"]).decode().endswith("neon.tech/todo?sslmode=require")
+    assert "POSTGRES_PASSWORD" not in secret["data"]
+
+
+def test_secret_from_values_or_an_existing_secret():
+    import base64
+    docs = render()
+    generated = base64.b64decode(find(docs, "Secret")[0]["data"]["AUTH_SECRET"]).decode()
+    assert len(generated) >= 32
+    given = render("--set", "auth.secret=" + "s" * 40, "--set", "llm.apiKey=sk-test")
+    data = find(given, "Secret")[0]["data"]
+    assert base64.b64decode(data["AUTH_SECRET"]).decode() == "s" * 40
+    assert base64.b64decode(data["LLM_API_KEY"]).decode() == "sk-test"
+    existing = render("--set", "existingSecret=my-secrets")
+    assert not find(existing, "Secret")
+    env = find(existing, "Deployment", "demo-todo-chatbot-backend")[0]["spec"]["template"]["spec"]["containers"][0]["env"]
+    assert {e["valueFrom"]["secretKeyRef"]["name"] for e in env} == {"my-secrets"}
+
+
+def test_selectors_are_stable_across_versions_and_images():
+    def selectors(docs):
+        return {d["metadata"]["name"]: d["spec"]["selector"] for d in docs if d["kind"] in ("Deployment", "StatefulSet", "Service")}
+
+    first = selectors(render())
+    second = selectors(render("--set", "image.tag=9.9.9", "--set", "backend.replicaCount=5"))
+    assert first == second
+    for selector in first.values():
+        labels = selector.get("matchLabels", selector)
+        assert "app.kubernetes.io/version" not in labels and "helm.sh/chart" not in labels
+        assert labels["app.kubernetes.io/instance"] == "demo"
+
+
+def test_recommended_labels_and_image_tags_default_to_the_app_version():
+    docs = render()
+    for doc in docs:
+        labels = doc["metadata"]["labels"]
+        for key in ("app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version", "app.kubernetes.io/managed-by", "helm.sh/chart"):
+            assert key in labels, f'{doc["kind"]}/{doc["metadata"]["name"]} lacks {key}'
+    images = [c["image"] for _, _, boxes in containers(docs) for c in boxes if "todo-" in c["image"]]
+    assert images and all(i.endswith(f":{APP_VERSION}") for i in images)
+    assert all(not i.endswith(":latest") for _, _, boxes in containers(docs) for i in [c["image"] for c in boxes])
+
+
+def test_network_policies_let_dns_and_the_app_paths_through_and_nothing_else_in():
+    docs = render()
+    policies = {p["metadata"]["name"]: p["spec"] for p in find(docs, "NetworkPolicy")}
+    for name in ("demo-todo-chatbot-backend", "demo-todo-chatbot-frontend"):
+        dns = [rule for rule in policies[name]["egress"] if {"port": 53, "protocol": "UDP"} in rule.get("ports", [])]
+        assert dns, f"{name} can resolve names"
+    backend_from = policies["demo-todo-chatbot-backend"]["ingress"][0]["from"]
+    components = {f.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/component") for f in backend_from}
+    assert {"frontend", "test"} <= components
+    assert any(f.get("namespaceSelector") for f in backend_from), "kagent's namespace may reach /mcp"
+    database = policies["demo-todo-chatbot-postgresql"]
+    assert database["ingress"][0]["from"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "backend"
+    assert database["egress"] == []
+    frontend_out = policies["demo-todo-chatbot-frontend"]["egress"]
+    assert any(r.get("to", [{}])[0].get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/component") == "backend" for r in frontend_out)
+    assert not find(render("--set", "networkPolicy.enabled=false"), "NetworkPolicy")
+
+
+def test_mcp_accepts_the_backend_service_names():
+    config = find(render(), "ConfigMap", "demo-todo-chatbot-backend")[0]["data"]
+    hosts = config["MCP_ALLOWED_HOSTS"].split(",")
+    assert "demo-todo-chatbot-backend" in hosts and "demo-todo-chatbot-backend.todo.svc.cluster.local" in hosts
+    frontend = find(render(), "ConfigMap", "demo-todo-chatbot-frontend")[0]["data"]
+    assert frontend["BACKEND_URL"] == "http://demo-todo-chatbot-backend:8000"
+
+
+def test_helm_tests_probe_the_services_with_the_images_own_healthcheck():
+    pods = find(render(), "Pod")
+    assert len(pods) == 2
+    for pod in pods:
+        assert pod["metadata"]["annotations"]["helm.sh/hook"] == "test"
+        box = pod["spec"]["containers"][0]
+        assert box["args"][0] == "healthcheck" and box["args"][1].startswith("http://demo-todo-chatbot-")
+        assert box["image"].split(":")[0] in ("todo-backend", "todo-frontend")
+    assert not find(render("--skip-tests"), "Pod")
+
+
+def test_ingress_and_namespace_are_optional():
+    assert not find(render(), "Ingress") and not find(render(), "Namespace")
+    docs = render("--set", "ingress.enabled=true", "--set", "ingress.className=nginx", "--set", "namespace.create=true")
+    ingress = find(docs, "Ingress")[0]
+    assert ingress["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"] == "demo-todo-chatbot-frontend"
+    assert find(docs, "Namespace")[0]["metadata"]["name"] == "todo"
+
+
+@pytest.mark.parametrize("bad", [
+    "backend.replicas=3",            # a typo of replicaCount
+    "backend.port=eighty",           # wrong type
+    "image.pullPolicy=Sometimes",    # not an allowed value
+    "database.url=mysql://x",        # not PostgreSQL
+    "auth.secret=short",             # too short to sign tokens
+    "llm.provider=skynet",           # unknown preset
+])
+def test_the_schema_rejects_typos_and_wrong_types(bad):
+    result = subprocess.run(["helm", "template", "demo", str(CHART), "--set", bad], capture_output=True, text=True)
+    assert result.returncode != 0, f"{bad} was accepted"
+
+
+def test_manifests_pass_strict_kubernetes_validation(tmp_path):
+    variants = {
+        "default": [],
+        "minikube": ["-f", str(CHART / "values-minikube.yaml")],
+        "neon": ["-f", str(CHART / "values-neon.yaml")],
+        "everything": ["--set", "ingress.enabled=true", "--set", "backend.autoscaling.enabled=true",
+                       "--set", "frontend.autoscaling.enabled=true", "--set", "namespace.create=true",
+                       "--set", "llm.provider=groq", "--set", "llm.apiKey=key"],
+    }
+    for name, flags in variants.items():
+        out = run("helm", "template", "demo", str(CHART), "-n", "todo", *flags).stdout
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(out)
+        result = subprocess.run(["kubernetes-validate", "-k", "1.37.0", "--strict", "--quiet", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, f"{name}: {result.stdout}{result.stderr}"
