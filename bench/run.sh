@@ -13,12 +13,13 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 
 cargo build --release --locked -p backend --quiet
 work=$(mktemp -d /tmp/todo-bench.XXXXXX)
+pg_dir=$(mktemp -d /tmp/todo-bench-pg.XXXXXX)
 pg_port=55499
 app_port=18800
-url=$(scripts/pg-cluster.sh start "$work/pg" "$pg_port")
+url=$(scripts/pg-cluster.sh start "$pg_dir" "$pg_port")
 cleanup() {
-  [ -n "${backend_pid:-}" ] && kill "$backend_pid" 2>/dev/null && wait "$backend_pid" 2>/dev/null
-  scripts/pg-cluster.sh destroy "$work/pg"
+  if [ -n "${backend_pid:-}" ]; then kill "$backend_pid" 2>/dev/null || true; fi
+  scripts/pg-cluster.sh destroy "$pg_dir"
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -50,6 +50,10 @@ impl Db {
                     PgPoolOptions::new()
                         .max_connections(config.db_max_connections)
                         .acquire_timeout(config.db_acquire_timeout)
+                        // A ping before every checkout doubles the round trips of
+                        // every request; broken connections are dropped on error
+                        // instead, and /ready pings explicitly.
+                        .test_before_acquire(false)
                         .idle_timeout(Duration::from_secs(300))
                         .connect_lazy_with(options),
                 )
