@@ -96,3 +96,30 @@ async fn mcp_refuses_callers_without_a_valid_token() {
         .unwrap();
     assert_eq!(response.status(), reqwest::StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn mcp_accepts_listed_service_hosts_and_refuses_others() {
+    let store = common::StoreHandle::new(Store::Sqlite).await;
+    let mut env = common::base_env(&store.url);
+    env.insert("MCP_ALLOWED_HOSTS".into(), format!("localhost,{SERVICE_HOST}"));
+    let mut app = TestApp::spawn_with(env).await;
+    app.keep(store);
+    let user = app.new_user().await;
+    let client = connect(&app, Some(&user.token)).await.expect("the Service host is listed");
+    assert_eq!(client.list_all_tools().await.unwrap().len(), 5);
+    client.cancel().await.unwrap();
+
+    // The same request under a Host that is not listed (DNS rebinding) is refused.
+    let response = app
+        .client
+        .post(format!("{}/mcp", app.base))
+        .bearer_auth(&user.token)
+        .header("host", "evil.example.com")
+        .header("accept", "application/json, text/event-stream")
+        .json(&json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-03-26", "capabilities": {}, "clientInfo": { "name": "t", "version": "1" } } }))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_client_error(), "{}", response.status());
+}
