@@ -10,6 +10,13 @@ stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=(rust fuzz chart containers)
 wants() { [[ " ${stages[*]} " == *" $1 "* ]]; }
 
+# Where docker, helm, kubernetes-validate or hadolint are missing, the
+# workplace's stand-ins in ../shared/tools are used.
+if [ -d ../shared/tools/bin ]; then
+  PATH="$PATH:$(cd ../shared/tools/bin && pwd)"
+  export PATH
+fi
+
 scripts/install-test-deps.sh
 
 if [ -z "${TEST_DATABASE_URL:-}" ]; then

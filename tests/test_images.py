@@ -85,14 +85,14 @@ def test_hardened_containers_serve_the_app_on_postgresql_and_stop_cleanly(docker
     assert SECRET not in logs and "password123" not in logs, "no secret in the logs"
     assert http_status(f"http://127.0.0.1:{metrics_port}/metrics") == 200
 
-    for name in (frontend, backend):
+    for role, name in (("frontend", frontend), ("backend", backend)):
         started = time.monotonic()
         run("docker", "stop", "--time", "30", name)
         elapsed = time.monotonic() - started
         state = docker.inspect(name)["State"]
         assert state["ExitCode"] == 0, f"{name} exit code {state['ExitCode']}: {docker.logs(name)[-2000:]}"
         assert elapsed < 15, f"{name} took {elapsed:.1f}s to stop"
-        record(f"sigterm_to_exit_s:{name.rsplit('-', 1)[0]}", round(elapsed, 2))
+        record(f"sigterm_to_exit_s:{role}", round(elapsed, 2))
         assert "shut down cleanly" in docker.logs(name)
 
 
