@@ -252,3 +252,24 @@ async fn conversations_are_stored_and_private(store: Store) {
     let (_, bobs_list) = app.request(Method::GET, &format!("/api/{}/conversations", bob.id), Some(&bob.token), None).await;
     assert!(bobs_list.as_array().unwrap().is_empty());
 }
+
+/// Two backend processes on one PostgreSQL: a conversation started on one
+/// continues on the other, including the answer to a clarifying question.
+#[tokio::test]
+async fn a_conversation_moves_between_replicas() {
+    let database_url = common::fresh_postgres_database().await;
+    let first = TestApp::spawn_with(common::base_env(&database_url)).await;
+    let second = TestApp::spawn_with(common::base_env(&database_url)).await;
+    let user = first.new_user().await;
+    first.create_task(&user, "Team meeting").await;
+    let notes = first.create_task(&user, "Meeting notes").await["id"].as_i64().unwrap();
+
+    let (_, question) = first.chat(&user, None, "Delete the meeting task").await;
+    assert!(question["response"].as_str().unwrap().contains("Which one should I delete"));
+    let conversation = question["conversation_id"].as_i64();
+    let (status, answer) = second.chat(&user, conversation, &notes.to_string()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["tool_calls"][0]["tool"], "delete_task", "{answer}");
+    assert_eq!(answer["tool_calls"][0]["arguments"]["task_id"], notes);
+    assert_eq!(titles(&first.list_tasks(&user, "all").await), vec![("Team meeting".to_string(), false)]);
+}
