@@ -109,6 +109,19 @@ async fn page(
     Ok(TasksPage { layout: Layout::new(Some(session), csrf).with_notice(notice), filter, rows, draft })
 }
 
+/// The list again, with the refused form showing what was typed and why (422).
+async fn refused(
+    state: &AppState,
+    session: &Session,
+    csrf: &CsrfToken,
+    status: &str,
+    draft: Draft,
+    editing: Option<(i64, Option<Draft>)>,
+) -> Result<Response, PageError> {
+    let page = page(state, session, csrf, filter(Some(status)), draft, editing, None).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+}
+
 pub async fn list(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
@@ -135,8 +148,7 @@ pub async fn create(
         Ok(_) => Ok(back_to_list(&form.status, "added")),
         Err(BackendError::Invalid(message)) => {
             let draft = Draft { title: form.title, description: form.description, error: Some(message) };
-            let page = page(&state, &session, &csrf, filter(Some(&form.status)), draft, None, None).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            refused(&state, &session, &csrf, &form.status, draft, None).await
         }
         Err(other) => Err(other.into()),
     }
@@ -154,8 +166,7 @@ pub async fn update(
         Ok(_) => Ok(back_to_list(&form.status, "updated")),
         Err(BackendError::Invalid(message)) => {
             let draft = Draft { title: form.title, description: form.description, error: Some(message) };
-            let page = page(&state, &session, &csrf, filter(Some(&form.status)), Draft::default(), Some((id, Some(draft))), None).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+            refused(&state, &session, &csrf, &form.status, Draft::default(), Some((id, Some(draft)))).await
         }
         Err(other) => Err(other.into()),
     }
