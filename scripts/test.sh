@@ -29,6 +29,9 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
 fi
 
 if wants rust; then
+  echo "== rustfmt and clippy"
+  cargo fmt --all --check
+  cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
   echo "== cargo test"
   cargo test --workspace --locked
 fi

@@ -35,9 +35,7 @@ async fn main() -> anyhow::Result<()> {
         "Todo Chatbot is running: open http://localhost:{} (API on {backend_url}, docs at {backend_url}/api/openapi.json)",
         frontend.port()
     );
-    let (backend_done, frontend_done) = tokio::join!(
-        backend.run_until(common::signal::terminate()),
-        frontend.run_until(common::signal::terminate()),
-    );
+    let (backend_done, frontend_done) =
+        tokio::join!(backend.run_until(common::signal::terminate()), frontend.run_until(common::signal::terminate()),);
     backend_done.and(frontend_done)
 }

@@ -10,8 +10,8 @@ use axum::{
     routing::get,
     Router,
 };
-use tokio::net::TcpListener;
 use common::serve::{serve, Drain};
+use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::{
     catch_panic::CatchPanicLayer,

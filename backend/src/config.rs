@@ -89,10 +89,7 @@ impl Config {
             }
             Some(url) if url.starts_with("sqlite:") => DatabaseTarget::Sqlite(url),
             Some(_) => {
-                return Err(ConfigError::Invalid(
-                    "DATABASE_URL",
-                    "expected a postgres:// or sqlite: URL".into(),
-                ))
+                return Err(ConfigError::Invalid("DATABASE_URL", "expected a postgres:// or sqlite: URL".into()))
             }
         };
 
@@ -138,10 +135,7 @@ fn parse<T: std::str::FromStr>(
 ) -> Result<T, ConfigError> {
     match lookup(key) {
         None => Ok(default),
-        Some(raw) => raw
-            .trim()
-            .parse()
-            .map_err(|_| ConfigError::Invalid(key, format!("{raw:?} is not a valid value"))),
+        Some(raw) => raw.trim().parse().map_err(|_| ConfigError::Invalid(key, format!("{raw:?} is not a valid value"))),
     }
 }
 

@@ -9,8 +9,8 @@ use std::{
     time::Duration,
 };
 
-use common::serve::ShuttingDown;
 use axum::{extract::State, http::StatusCode, routing::get, Json, Router};
+use common::serve::ShuttingDown;
 use serde::Serialize;
 use utoipa::ToSchema;
 

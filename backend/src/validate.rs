@@ -21,9 +21,9 @@ pub fn title(raw: &str) -> Result<String, ApiError> {
     no_nul("title", title)?;
     match title.chars().count() {
         0 => Err(ApiError::Validation("title is required".into())),
-        n if n > TITLE_MAX => Err(ApiError::Validation(format!(
-            "title must be at most {TITLE_MAX} characters (got {n})"
-        ))),
+        n if n > TITLE_MAX => {
+            Err(ApiError::Validation(format!("title must be at most {TITLE_MAX} characters (got {n})")))
+        }
         _ => Ok(title.to_string()),
     }
 }

@@ -37,9 +37,8 @@ async fn crud_flow(store: Store) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(fetched, created);
 
-    let (status, updated) = app
-        .request(Method::PUT, &format!("{tasks}/{id}"), auth, Some(json!({ "title": "Buy food" })))
-        .await;
+    let (status, updated) =
+        app.request(Method::PUT, &format!("{tasks}/{id}"), auth, Some(json!({ "title": "Buy food" }))).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(updated["title"], "Buy food");
     assert_eq!(updated["description"], "milk, eggs", "fields not sent are kept");
@@ -116,7 +115,8 @@ async fn users_cannot_reach_each_others_tasks(store: Store) {
         (Method::GET, format!("/api/{}/conversations", alice.id)),
     ];
     for (method, path) in alice_routes {
-        let (status, body) = app.request(method.clone(), &path, Some(&bob.token), Some(json!({ "title": "x", "message": "hi" }))).await;
+        let (status, body) =
+            app.request(method.clone(), &path, Some(&bob.token), Some(json!({ "title": "x", "message": "hi" }))).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{method} {path}");
         assert_eq!(body["error"], "forbidden");
     }
@@ -128,7 +128,8 @@ async fn users_cannot_reach_each_others_tasks(store: Store) {
         (Method::DELETE, bob_task.clone()),
         (Method::PATCH, format!("{bob_task}/complete")),
     ] {
-        let (status, _) = app.request(method.clone(), &path, Some(&bob.token), Some(json!({ "title": "hacked" }))).await;
+        let (status, _) =
+            app.request(method.clone(), &path, Some(&bob.token), Some(json!({ "title": "hacked" }))).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}");
     }
     assert!(app.list_tasks(&bob, "all").await.is_empty());
@@ -150,14 +151,24 @@ async fn invalid_input_is_rejected_and_changes_nothing(store: Store) {
         (Method::POST, tasks.clone(), json!({ "title": "" }), StatusCode::UNPROCESSABLE_ENTITY),
         (Method::POST, tasks.clone(), json!({ "title": "   " }), StatusCode::UNPROCESSABLE_ENTITY),
         (Method::POST, tasks.clone(), json!({ "title": long_title }), StatusCode::UNPROCESSABLE_ENTITY),
-        (Method::POST, tasks.clone(), json!({ "title": "ok", "description": long_description }), StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            Method::POST,
+            tasks.clone(),
+            json!({ "title": "ok", "description": long_description }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         (Method::POST, tasks.clone(), json!({ "title": 5 }), StatusCode::UNPROCESSABLE_ENTITY),
         (Method::POST, tasks.clone(), json!({ "description": "no title" }), StatusCode::UNPROCESSABLE_ENTITY),
         (Method::POST, tasks.clone(), json!({ "title": "nul\u{0}byte" }), StatusCode::UNPROCESSABLE_ENTITY),
         (Method::POST, tasks.clone(), json!([1, 2]), StatusCode::UNPROCESSABLE_ENTITY),
         (Method::PUT, task.clone(), json!({ "title": "" }), StatusCode::UNPROCESSABLE_ENTITY),
         (Method::PUT, task.clone(), json!({ "completed": "yes" }), StatusCode::UNPROCESSABLE_ENTITY),
-        (Method::PUT, task.clone(), json!({ "title": "ok", "description": "d".repeat(1001) }), StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            Method::PUT,
+            task.clone(),
+            json!({ "title": "ok", "description": "d".repeat(1001) }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
     ];
     for (method, path, body, expected) in cases {
         let (status, answer) = app.request(method.clone(), &path, auth, Some(body.clone())).await;
@@ -251,9 +262,12 @@ async fn probes_docs_and_metrics(store: Store) {
     assert_eq!(app.get("/health").await, StatusCode::OK);
     assert_eq!(app.get("/ready").await, StatusCode::OK);
 
-    let doc: serde_json::Value = app.client.get(format!("{}/api/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
+    let doc: serde_json::Value =
+        app.client.get(format!("{}/api/openapi.json", app.base)).send().await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/auth/sign-up", "/api/{user_id}/tasks", "/api/{user_id}/tasks/{id}/complete", "/api/{user_id}/chat"] {
+    for path in
+        ["/api/auth/sign-up", "/api/{user_id}/tasks", "/api/{user_id}/tasks/{id}/complete", "/api/{user_id}/chat"]
+    {
         assert!(doc["paths"].get(path).is_some(), "{path} is documented");
     }
 
@@ -261,6 +275,9 @@ async fn probes_docs_and_metrics(store: Store) {
     app.list_tasks(&user, "all").await;
     assert_eq!(app.get("/metrics").await, StatusCode::NOT_FOUND, "metrics stay off the public port");
     let metrics = app.client.get(format!("{}/metrics", app.metrics_base)).send().await.unwrap().text().await.unwrap();
-    assert!(metrics.contains("http_requests_total{method=\"GET\",route=\"/api/{user_id}/tasks\",status=\"200\"}"), "{metrics}");
+    assert!(
+        metrics.contains("http_requests_total{method=\"GET\",route=\"/api/{user_id}/tasks\",status=\"200\"}"),
+        "{metrics}"
+    );
     assert!(metrics.contains("http_request_duration_seconds_bucket"));
 }

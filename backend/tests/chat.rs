@@ -7,7 +7,11 @@ use common::{Store, TestApp, User};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-on_both_stores!(built_in_assistant_phrasebook, asks_back_when_several_tasks_match, conversations_are_stored_and_private);
+on_both_stores!(
+    built_in_assistant_phrasebook,
+    asks_back_when_several_tasks_match,
+    conversations_are_stored_and_private
+);
 
 /// The tasks every phrase starts from: `{1}`, `{2}`, `{3}` in a phrase
 /// stand for their ids.
@@ -233,7 +237,12 @@ async fn conversations_are_stored_and_private(store: Store) {
     assert!(reply["response"].as_str().unwrap().contains("Buy groceries"));
 
     let (status, messages) = app
-        .request(Method::GET, &format!("/api/{}/conversations/{conversation}/messages", alice.id), Some(&alice.token), None)
+        .request(
+            Method::GET,
+            &format!("/api/{}/conversations/{conversation}/messages", alice.id),
+            Some(&alice.token),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let messages = messages.as_array().unwrap();
@@ -244,12 +253,14 @@ async fn conversations_are_stored_and_private(store: Store) {
     assert_eq!(messages[1]["tool_calls"][0]["result"]["status"], "created");
 
     let (_, second) = app.chat(&alice, None, "hello").await;
-    let (status, list) = app.request(Method::GET, &format!("/api/{}/conversations", alice.id), Some(&alice.token), None).await;
+    let (status, list) =
+        app.request(Method::GET, &format!("/api/{}/conversations", alice.id), Some(&alice.token), None).await;
     assert_eq!(status, StatusCode::OK);
     let ids: Vec<&Value> = list.as_array().unwrap().iter().map(|c| &c["id"]).collect();
     assert_eq!(ids, vec![&second["conversation_id"], &Value::from(conversation)], "newest first");
     assert_eq!(list[1]["title"], "Add a task to buy groceries");
-    let (_, bobs_list) = app.request(Method::GET, &format!("/api/{}/conversations", bob.id), Some(&bob.token), None).await;
+    let (_, bobs_list) =
+        app.request(Method::GET, &format!("/api/{}/conversations", bob.id), Some(&bob.token), None).await;
     assert!(bobs_list.as_array().unwrap().is_empty());
 }
 

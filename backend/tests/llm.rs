@@ -5,7 +5,7 @@ mod common;
 
 use std::{collections::VecDeque, sync::Mutex};
 
-use common::{base_env, StoreHandle, Store, TestApp};
+use common::{base_env, Store, StoreHandle, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use wiremock::{matchers, Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -16,7 +16,11 @@ struct Script(Mutex<VecDeque<ResponseTemplate>>);
 impl Respond for Script {
     fn respond(&self, _: &Request) -> ResponseTemplate {
         let mut queue = self.0.lock().unwrap();
-        if queue.len() > 1 { queue.pop_front().unwrap() } else { queue.front().unwrap().clone() }
+        if queue.len() > 1 {
+            queue.pop_front().unwrap()
+        } else {
+            queue.front().unwrap().clone()
+        }
     }
 }
 
@@ -121,7 +125,10 @@ async fn a_single_tool_call_then_an_answer() {
     assert!(tools.iter().all(|t| t["type"] == "function" && t["function"]["parameters"]["type"] == "object"));
     assert_eq!(tools[0]["function"]["parameters"]["required"], json!(["title"]));
     assert_eq!(tools[2]["function"]["parameters"]["properties"]["task_id"]["type"], "integer");
-    assert_eq!(tools[1]["function"]["parameters"]["properties"]["status"]["enum"], json!(["all", "pending", "completed"]));
+    assert_eq!(
+        tools[1]["function"]["parameters"]["properties"]["status"]["enum"],
+        json!(["all", "pending", "completed"])
+    );
 
     let second = &requests[1];
     assert_eq!(roles(second), ["system", "user", "assistant", "tool"]);
@@ -137,7 +144,10 @@ async fn a_single_tool_call_then_an_answer() {
 async fn two_tool_calls_in_one_response() {
     let provider = Provider::start(
         vec![
-            tool_calls(&[("call_a", "add_task", r#"{"title":"Buy milk"}"#), ("call_b", "add_task", r#"{"title":"Pay bills"}"#)]),
+            tool_calls(&[
+                ("call_a", "add_task", r#"{"title":"Buy milk"}"#),
+                ("call_b", "add_task", r#"{"title":"Pay bills"}"#),
+            ]),
             text("Added both."),
         ],
         &[],
@@ -171,7 +181,8 @@ async fn a_two_round_loop_finds_then_deletes() {
     assert_eq!(provider.app.create_task(&user, "Team meeting").await["id"], 1);
 
     let (_, reply) = provider.app.chat(&user, None, "Delete the meeting task").await;
-    let tools: Vec<&str> = reply["tool_calls"].as_array().unwrap().iter().map(|c| c["tool"].as_str().unwrap()).collect();
+    let tools: Vec<&str> =
+        reply["tool_calls"].as_array().unwrap().iter().map(|c| c["tool"].as_str().unwrap()).collect();
     assert_eq!(tools, ["list_tasks", "delete_task"]);
     assert!(provider.app.list_tasks(&user, "all").await.is_empty());
 
@@ -242,7 +253,12 @@ async fn a_provider_that_stays_down_loses_nothing() {
 
     let conversation = reply["conversation_id"].as_i64().unwrap();
     let (_, messages) = app
-        .request(reqwest::Method::GET, &format!("/api/{}/conversations/{conversation}/messages", user.id), Some(&user.token), None)
+        .request(
+            reqwest::Method::GET,
+            &format!("/api/{}/conversations/{conversation}/messages", user.id),
+            Some(&user.token),
+            None,
+        )
         .await;
     assert_eq!(messages[0]["content"], "Add a task to buy milk", "the user's message is stored");
     assert_eq!(messages[1]["role"], "assistant");
@@ -275,7 +291,8 @@ async fn the_stored_history_is_sent_on_the_next_turn() {
 
 #[tokio::test]
 async fn the_tool_loop_is_bounded() {
-    let provider = Provider::start(vec![tool_calls(&[("call_x", "list_tasks", "{}")])], &[("LLM_MAX_TOOL_ROUNDS", "3")]).await;
+    let provider =
+        Provider::start(vec![tool_calls(&[("call_x", "list_tasks", "{}")])], &[("LLM_MAX_TOOL_ROUNDS", "3")]).await;
     let user = provider.app.new_user().await;
     let (status, reply) = provider.app.chat(&user, None, "loop forever").await;
     assert_eq!(status, StatusCode::OK);

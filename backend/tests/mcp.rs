@@ -21,7 +21,8 @@ async fn connect(app: &TestApp, token: Option<&str>) -> Result<RunningService<Ro
     // The Service name resolves to our loopback server, so the request carries
     // `Host: todo-backend.todo.svc.cluster.local:<port>` like in a cluster.
     let http = reqwest013::Client::builder().resolve(SERVICE_HOST, addr).build().unwrap();
-    let mut config = StreamableHttpClientTransportConfig::with_uri(format!("http://{SERVICE_HOST}:{}/mcp", addr.port()));
+    let mut config =
+        StreamableHttpClientTransportConfig::with_uri(format!("http://{SERVICE_HOST}:{}/mcp", addr.port()));
     if let Some(token) = token {
         config = config.auth_header(token.to_string());
     }
@@ -69,13 +70,15 @@ async fn mcp_serves_the_five_tools_for_the_token_holder() {
     assert!(app.list_tasks(&user, "all").await.is_empty());
 
     // Another user's task is out of reach: an error result, and it survives.
-    let params = CallToolRequestParams::new("delete_task").with_arguments(json!({ "task_id": others_task }).as_object().unwrap().clone());
+    let params = CallToolRequestParams::new("delete_task")
+        .with_arguments(json!({ "task_id": others_task }).as_object().unwrap().clone());
     let refused = client.call_tool(params).await.unwrap();
     assert_eq!(refused.is_error, Some(true));
     assert_eq!(app.list_tasks(&other, "all").await.len(), 1);
 
     // Bad arguments are a tool error, not a crash.
-    let params = CallToolRequestParams::new("add_task").with_arguments(json!({ "title": "" }).as_object().unwrap().clone());
+    let params =
+        CallToolRequestParams::new("add_task").with_arguments(json!({ "title": "" }).as_object().unwrap().clone());
     assert_eq!(client.call_tool(params).await.unwrap().is_error, Some(true));
     client.cancel().await.unwrap();
 }

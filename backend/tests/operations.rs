@@ -22,10 +22,18 @@ async fn readiness_follows_the_database_without_a_restart() {
     assert_eq!(app.get("/ready").await, StatusCode::OK);
 
     cluster.stop();
-    assert!(eventually(Duration::from_secs(10), || async { app.get("/ready").await == StatusCode::SERVICE_UNAVAILABLE }).await);
+    assert!(
+        eventually(Duration::from_secs(10), || async { app.get("/ready").await == StatusCode::SERVICE_UNAVAILABLE })
+            .await
+    );
     assert_eq!(app.get("/health").await, StatusCode::OK, "liveness stays up: a restart would not help");
     let user_attempt = app
-        .request(reqwest::Method::POST, "/api/auth/sign-in", None, Some(json!({ "email": "a@b.co", "password": "password123" })))
+        .request(
+            reqwest::Method::POST,
+            "/api/auth/sign-in",
+            None,
+            Some(json!({ "email": "a@b.co", "password": "password123" })),
+        )
         .await;
     assert_eq!(user_attempt.0, StatusCode::SERVICE_UNAVAILABLE, "requests fail fast and clearly: {:?}", user_attempt.1);
 
@@ -119,17 +127,24 @@ async fn sigterm_during_a_burst_of_writes_keeps_every_acknowledged_write() {
         .json()
         .await
         .unwrap();
-    let (user_id, token) = (signed_up["user"]["id"].as_str().unwrap().to_string(), signed_up["token"].as_str().unwrap().to_string());
+    let (user_id, token) =
+        (signed_up["user"]["id"].as_str().unwrap().to_string(), signed_up["token"].as_str().unwrap().to_string());
     let tasks_url = backend.url(&format!("/api/{user_id}/tasks"));
 
     // Eight writers post as fast as they can until the server stops answering.
     let acknowledged = Arc::new(Mutex::new(Vec::<i64>::new()));
     let mut writers = Vec::new();
     for writer in 0..8 {
-        let (client, url, token, acknowledged) = (client.clone(), tasks_url.clone(), token.clone(), acknowledged.clone());
+        let (client, url, token, acknowledged) =
+            (client.clone(), tasks_url.clone(), token.clone(), acknowledged.clone());
         writers.push(tokio::spawn(async move {
             for n in 0.. {
-                let sent = client.post(&url).bearer_auth(&token).json(&json!({ "title": format!("w{writer} n{n}") })).send().await;
+                let sent = client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .json(&json!({ "title": format!("w{writer} n{n}") }))
+                    .send()
+                    .await;
                 match sent {
                     Ok(response) if response.status() == StatusCode::CREATED => {
                         let task: Value = response.json().await.unwrap();

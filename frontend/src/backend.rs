@@ -127,7 +127,9 @@ impl Backend {
         Err(match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => BackendError::Unauthorized,
             StatusCode::NOT_FOUND => BackendError::NotFound,
-            StatusCode::SERVICE_UNAVAILABLE | StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT => BackendError::Unavailable,
+            StatusCode::SERVICE_UNAVAILABLE | StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT => {
+                BackendError::Unavailable
+            }
             status if status.is_client_error() => BackendError::Invalid(message),
             _ => BackendError::Unexpected(message),
         })
@@ -157,7 +159,13 @@ impl Backend {
         self.call(Method::POST, &format!("/api/{}/tasks", session.user_id), Some(&session.token), Some(body)).await
     }
 
-    pub async fn update_task(&self, session: &Session, id: i64, title: &str, description: &str) -> Result<Task, BackendError> {
+    pub async fn update_task(
+        &self,
+        session: &Session,
+        id: i64,
+        title: &str,
+        description: &str,
+    ) -> Result<Task, BackendError> {
         let body = json!({ "title": title, "description": description });
         let path = format!("/api/{}/tasks/{id}", session.user_id);
         self.call(Method::PUT, &path, Some(&session.token), Some(body)).await
@@ -173,7 +181,12 @@ impl Backend {
         self.call::<Value>(Method::DELETE, &path, Some(&session.token), None).await.map(|_| ())
     }
 
-    pub async fn chat(&self, session: &Session, conversation_id: Option<i64>, message: &str) -> Result<ChatReply, BackendError> {
+    pub async fn chat(
+        &self,
+        session: &Session,
+        conversation_id: Option<i64>,
+        message: &str,
+    ) -> Result<ChatReply, BackendError> {
         let body = json!({ "conversation_id": conversation_id, "message": message });
         self.call(Method::POST, &format!("/api/{}/chat", session.user_id), Some(&session.token), Some(body)).await
     }

@@ -24,7 +24,9 @@ impl Config {
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
         let number = |key: &str, default: u64| -> anyhow::Result<u64> {
-            lookup(key).map_or(Ok(default), |v| v.trim().parse().map_err(|_| anyhow::anyhow!("{key} must be a number, got {v:?}")))
+            lookup(key).map_or(Ok(default), |v| {
+                v.trim().parse().map_err(|_| anyhow::anyhow!("{key} must be a number, got {v:?}"))
+            })
         };
         let backend_url = lookup("BACKEND_URL").unwrap_or_else(|| "http://localhost:8000".into());
         if !(backend_url.starts_with("http://") || backend_url.starts_with("https://")) {
@@ -34,7 +36,8 @@ impl Config {
             backend_url: backend_url.trim_end_matches('/').to_string(),
             host: lookup("HOST").unwrap_or_else(|| "0.0.0.0".into()),
             port: number("PORT", 3000)? as u16,
-            cookie_secure: lookup("COOKIE_SECURE").is_some_and(|v| matches!(v.to_lowercase().as_str(), "1" | "true" | "yes")),
+            cookie_secure: lookup("COOKIE_SECURE")
+                .is_some_and(|v| matches!(v.to_lowercase().as_str(), "1" | "true" | "yes")),
             log_json: lookup("LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
             backend_timeout: Duration::from_secs(number("BACKEND_TIMEOUT_SECS", 60)?),
             shutdown_delay: Duration::from_millis(number("SHUTDOWN_DELAY_MS", 0)?),

@@ -67,13 +67,20 @@ impl IntoResponse for PageError {
             PageError::BackendDown => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "The task service is unavailable",
-                "We can't reach the task service right now. Your data is safe; please try again in a moment.".to_string(),
+                "We can't reach the task service right now. Your data is safe; please try again in a moment."
+                    .to_string(),
             ),
             PageError::BackendBroken(message) => {
                 tracing::error!(%message, "unexpected backend answer");
-                (StatusCode::BAD_GATEWAY, "Something went wrong", "The task service answered in a way we didn't expect. Please try again.".into())
+                (
+                    StatusCode::BAD_GATEWAY,
+                    "Something went wrong",
+                    "The task service answered in a way we didn't expect. Please try again.".into(),
+                )
             }
-            PageError::NotFound => (StatusCode::NOT_FOUND, "Not found", "That page or task doesn't exist (or isn't yours).".into()),
+            PageError::NotFound => {
+                (StatusCode::NOT_FOUND, "Not found", "That page or task doesn't exist (or isn't yours).".into())
+            }
             PageError::BadRequest(message) => (StatusCode::BAD_REQUEST, "That didn't work", message),
             PageError::Csrf => (
                 StatusCode::FORBIDDEN,
@@ -82,7 +89,11 @@ impl IntoResponse for PageError {
             ),
             PageError::Internal(message) => {
                 tracing::error!(%message, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "An unexpected error occurred. Please try again.".into())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "An unexpected error occurred. Please try again.".into(),
+                )
             }
         };
         let page = ErrorPage { layout: crate::pages::Layout::anonymous(), heading, detail };

@@ -12,7 +12,10 @@ use axum::{
 use axum_extra::extract::CookieJar;
 use serde_json::json;
 
-use crate::{app::AppState, session::{self, CsrfToken}};
+use crate::{
+    app::AppState,
+    session::{self, CsrfToken},
+};
 
 const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -61,7 +64,9 @@ pub async fn forward(State(state): State<AppState>, jar: CookieJar, csrf: CsrfTo
                 .body(Body::from_stream(answer.bytes_stream()))
                 .unwrap_or_else(|_| error(StatusCode::BAD_GATEWAY, "bad_gateway", "could not relay the answer"))
         }
-        Err(e) if e.is_timeout() => error(StatusCode::GATEWAY_TIMEOUT, "backend_timeout", "the task service took too long to answer"),
+        Err(e) if e.is_timeout() => {
+            error(StatusCode::GATEWAY_TIMEOUT, "backend_timeout", "the task service took too long to answer")
+        }
         Err(e) => {
             tracing::warn!(error = %e.without_url(), "proxy: backend unreachable");
             error(StatusCode::BAD_GATEWAY, "backend_unavailable", "the task service is unreachable")

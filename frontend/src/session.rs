@@ -95,7 +95,8 @@ pub async fn ensure_csrf_cookie(mut request: Request, next: Next) -> Response {
     let secure = request.extensions().get::<CookieSecurity>().is_some_and(|c| c.0);
     let mut response = next.run(request).await;
     if minted {
-        let cookie = Cookie::build((CSRF_COOKIE, token)).http_only(true).same_site(SameSite::Strict).secure(secure).path("/");
+        let cookie =
+            Cookie::build((CSRF_COOKIE, token)).http_only(true).same_site(SameSite::Strict).secure(secure).path("/");
         if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }

@@ -47,7 +47,9 @@ async fn browser(profile: &std::path::Path) -> (ChromeDriver, Client) {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let webdriver = format!("http://127.0.0.1:{port}");
     for _ in 0..100 {
-        if let Ok(client) = ClientBuilder::rustls().unwrap().capabilities(capabilities.clone()).connect(&webdriver).await {
+        if let Ok(client) =
+            ClientBuilder::rustls().unwrap().capabilities(capabilities.clone()).connect(&webdriver).await
+        {
             return (driver, client);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -86,7 +88,12 @@ async fn a_user_signs_up_adds_tasks_by_form_and_by_chat_and_completes_one() {
     fill(&client, "#title", "Water the plants").await;
     fill(&client, "#description", "The ferns need it most").await;
     client.find(Locator::Css("form.add-form button[type=submit]")).await.unwrap().click().await.unwrap();
-    client.wait().at_most(wait).for_element(Locator::XPath("//span[@class='title' and text()='Water the plants']")).await.unwrap();
+    client
+        .wait()
+        .at_most(wait)
+        .for_element(Locator::XPath("//span[@class='title' and text()='Water the plants']"))
+        .await
+        .unwrap();
 
     // The assistant, through the page's script (no reload).
     client.goto(&format!("{base}/chat")).await.unwrap();
@@ -95,11 +102,16 @@ async fn a_user_signs_up_adds_tasks_by_form_and_by_chat_and_completes_one() {
     let reply = client
         .wait()
         .at_most(wait)
-        .for_element(Locator::XPath("//li[contains(@class,'assistant') and not(contains(@class,'pending'))]/div[contains(., 'Buy milk')]"))
+        .for_element(Locator::XPath(
+            "//li[contains(@class,'assistant') and not(contains(@class,'pending'))]/div[contains(., 'Buy milk')]",
+        ))
         .await
         .unwrap();
     assert!(reply.text().await.unwrap().contains("I added \"Buy milk\""));
-    assert!(client.current_url().await.unwrap().query().unwrap_or_default().starts_with("c="), "the URL names the conversation");
+    assert!(
+        client.current_url().await.unwrap().query().unwrap_or_default().starts_with("c="),
+        "the URL names the conversation"
+    );
     let listed = client.find(Locator::Css("#conversation-list a[aria-current]")).await.unwrap();
     assert_eq!(listed.text().await.unwrap(), "Add a task to buy milk", "the new conversation is listed");
     fill(&client, "#message", "What's pending?").await;
@@ -115,8 +127,15 @@ async fn a_user_signs_up_adds_tasks_by_form_and_by_chat_and_completes_one() {
     // Back on the list, the chat's task is there; complete it.
     client.goto(&format!("{base}/tasks")).await.unwrap();
     let milk = "//li[.//span[@class='title' and text()='Buy milk']]";
-    client.find(Locator::XPath(&format!("{milk}//button[contains(@class,'check')]"))).await.unwrap().click().await.unwrap();
-    let done = client.wait().at_most(wait).for_element(Locator::XPath(&format!("{milk}[contains(@class,'done')]"))).await;
+    client
+        .find(Locator::XPath(&format!("{milk}//button[contains(@class,'check')]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let done =
+        client.wait().at_most(wait).for_element(Locator::XPath(&format!("{milk}[contains(@class,'done')]"))).await;
     assert!(done.is_ok(), "Buy milk is shown as completed");
     let pending = client.find(Locator::XPath("//li[.//span[text()='Water the plants']]")).await.unwrap();
     assert!(!pending.attr("class").await.unwrap().unwrap_or_default().contains("done"));

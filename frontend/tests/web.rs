@@ -27,7 +27,10 @@ async fn sign_up_add_filter_edit_complete_delete_and_chat() {
     let editing = browser.get(&format!("/tasks?edit={id}")).await;
     assert!(editing.contains("value=\"Buy groceries\""));
     let edited = browser
-        .post(&format!("/tasks/{id}/edit"), &[("csrf", &csrf), ("title", "Buy food"), ("description", "milk, eggs"), ("status", "all")])
+        .post(
+            &format!("/tasks/{id}/edit"),
+            &[("csrf", &csrf), ("title", "Buy food"), ("description", "milk, eggs"), ("status", "all")],
+        )
         .await;
     assert!(edited.contains("Task updated.") && edited.contains("Buy food") && edited.contains("milk, eggs"));
 
@@ -43,7 +46,9 @@ async fn sign_up_add_filter_edit_complete_delete_and_chat() {
 
     // Validation: the error shows next to the form, the input is kept.
     let too_long = "x".repeat(201);
-    let refused = browser.post("/tasks", &[("csrf", &csrf), ("title", &too_long), ("description", "keep me"), ("status", "all")]).await;
+    let refused = browser
+        .post("/tasks", &[("csrf", &csrf), ("title", &too_long), ("description", "keep me"), ("status", "all")])
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.contains("at most 200 characters"), "{}", refused.html);
     assert!(refused.contains(&format!("value=\"{too_long}\"")) && refused.contains(">keep me</textarea>"));
@@ -58,7 +63,9 @@ async fn sign_up_add_filter_edit_complete_delete_and_chat() {
     // Chat without JavaScript: post, redirect to the conversation.
     let chat = browser.get("/chat").await;
     assert!(chat.contains("Ask me to manage your tasks"));
-    let answered = browser.post("/chat", &[("csrf", &chat.csrf()), ("message", "Add a task to buy milk"), ("conversation_id", "")]).await;
+    let answered = browser
+        .post("/chat", &[("csrf", &chat.csrf()), ("message", "Add a task to buy milk"), ("conversation_id", "")])
+        .await;
     assert!(answered.url.contains("/chat?c="), "{}", answered.url);
     assert!(answered.contains("Got it! I added &#34;Buy milk&#34;"), "{}", answered.html);
     assert!(answered.contains("<code>add_task</code> title: Buy milk"), "tool calls shown readably");
@@ -110,14 +117,23 @@ async fn forms_without_the_csrf_token_are_refused() {
     }
     // Another visitor's token does not fit this browser's cookie either.
     let stranger = Browser::new(&stack.frontend.base).get("/sign-in").await.csrf();
-    assert_eq!(browser.post("/tasks", &[("csrf", &stranger), ("title", "Injected")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        browser.post("/tasks", &[("csrf", &stranger), ("title", "Injected")]).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     // JSON writes through the proxy with the session cookie need the header.
     let user_tasks = browser.client.get(format!("{}/chat", browser.base)).send().await.unwrap();
     assert_eq!(user_tasks.status(), StatusCode::OK);
     let page = browser.get("/tasks").await;
     let tasks_api = api_tasks_path(&browser).await;
-    let refused = browser.client.post(format!("{}{tasks_api}", browser.base)).json(&serde_json::json!({ "title": "Injected" })).send().await.unwrap();
+    let refused = browser
+        .client
+        .post(format!("{}{tasks_api}", browser.base))
+        .json(&serde_json::json!({ "title": "Injected" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let accepted = browser
         .client
@@ -231,7 +247,8 @@ async fn user_text_is_escaped_and_pages_send_security_headers() {
     assert!(!html.contains("<script>") && !html.contains("style=\""), "no inline script or style");
 
     // A fresh sign-in sets the session cookie HttpOnly and SameSite=Lax.
-    let fresh = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+    let fresh =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
     let form = fresh.get(format!("{}/sign-in", browser.base)).send().await.unwrap().text().await.unwrap();
     let csrf = form.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     let signed_in = fresh
@@ -242,7 +259,10 @@ async fn user_text_is_escaped_and_pages_send_security_headers() {
         .unwrap();
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     let cookie = signed_in.headers()["set-cookie"].to_str().unwrap();
-    assert!(cookie.starts_with("todo_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.starts_with("todo_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let wrong = fresh
         .post(format!("{}/sign-in", browser.base))
         .form(&[("csrf", csrf.as_str()), ("email", "xss@example.com"), ("password", "not-the-password")])
@@ -288,9 +308,12 @@ async fn a_backend_outage_gets_a_friendly_page_not_a_stack_trace() {
     let visitor = Browser::new(&lonely.base);
     let form = visitor.get("/sign-in").await;
     assert_eq!(form.status, StatusCode::OK);
-    let attempt = visitor.post("/sign-in", &[("csrf", &form.csrf()), ("email", "a@b.co"), ("password", "password123")]).await;
+    let attempt =
+        visitor.post("/sign-in", &[("csrf", &form.csrf()), ("email", "a@b.co"), ("password", "password123")]).await;
     assert_eq!(attempt.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(attempt.contains("We can&#39;t reach the task service") || attempt.contains("We can't reach the task service"));
+    assert!(
+        attempt.contains("We can&#39;t reach the task service") || attempt.contains("We can't reach the task service")
+    );
     assert_eq!(reqwest::get(format!("{}/health", lonely.base)).await.unwrap().status(), StatusCode::OK);
     assert_eq!(reqwest::get(format!("{}/ready", lonely.base)).await.unwrap().status(), StatusCode::OK);
 }

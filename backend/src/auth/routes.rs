@@ -11,9 +11,7 @@ use crate::{
 };
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/auth/sign-up", post(sign_up))
-        .route("/api/auth/sign-in", post(sign_in))
+    Router::new().route("/api/auth/sign-up", post(sign_up)).route("/api/auth/sign-in", post(sign_in))
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]

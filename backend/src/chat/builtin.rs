@@ -14,11 +14,16 @@ use crate::db::{Db, Message, StatusFilter};
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intent {
-    Add { title: String },
+    Add {
+        title: String,
+    },
     List(StatusFilter),
     Complete(Target),
     Delete(Target),
-    Update { target: Target, title: String },
+    Update {
+        target: Target,
+        title: String,
+    },
     /// A verb we know, but without the part we need ("Delete", "Rename task 2").
     Incomplete(&'static str),
     Greeting,
@@ -36,57 +41,207 @@ pub enum Target {
 
 /// Words that open a message without adding meaning.
 const POLITE_PREFIXES: &[&str] = &[
-    "please", "pls", "plz", "kindly", "hey", "hi", "hello", "ok", "okay", "so", "now", "also", "and", "then",
-    "can you", "could you", "would you", "will you", "can u", "could u", "would you mind",
-    "i want you to", "i'd like you to", "i would like you to", "go ahead and", "assistant",
-    "i want to", "i'd like to", "i would like to", "let's", "lets",
+    "please",
+    "pls",
+    "plz",
+    "kindly",
+    "hey",
+    "hi",
+    "hello",
+    "ok",
+    "okay",
+    "so",
+    "now",
+    "also",
+    "and",
+    "then",
+    "can you",
+    "could you",
+    "would you",
+    "will you",
+    "can u",
+    "could u",
+    "would you mind",
+    "i want you to",
+    "i'd like you to",
+    "i would like you to",
+    "go ahead and",
+    "assistant",
+    "i want to",
+    "i'd like to",
+    "i would like to",
+    "let's",
+    "lets",
 ];
 const POLITE_SUFFIXES: &[&str] = &["please", "for me", "thanks", "thank you", "thx", "now", "asap"];
 
 /// Openers that mean "add what follows".
 const ADD_VERBS: &[&str] = &[
-    "add", "create", "make", "new", "put", "insert", "jot down", "write down", "note down", "note", "schedule",
-    "set up", "start", "log",
+    "add",
+    "create",
+    "make",
+    "new",
+    "put",
+    "insert",
+    "jot down",
+    "write down",
+    "note down",
+    "note",
+    "schedule",
+    "set up",
+    "start",
+    "log",
 ];
 const REMINDER_PREFIXES: &[&str] = &[
-    "i need to remember to", "i have to remember to", "i must remember to", "remember to", "remind me to",
-    "don't let me forget to", "dont let me forget to", "do not let me forget to", "don't forget to",
-    "dont forget to", "i must not forget to", "note to self:", "note to self", "todo:", "to do:", "to-do:",
-    "task:", "new task:",
+    "i need to remember to",
+    "i have to remember to",
+    "i must remember to",
+    "remember to",
+    "remind me to",
+    "don't let me forget to",
+    "dont let me forget to",
+    "do not let me forget to",
+    "don't forget to",
+    "dont forget to",
+    "i must not forget to",
+    "note to self:",
+    "note to self",
+    "todo:",
+    "to do:",
+    "to-do:",
+    "task:",
+    "new task:",
 ];
 /// Weaker openers, tried after every other intent ("I need to finish X" adds).
 const NEED_PREFIXES: &[&str] = &[
-    "i need to", "i have to", "i've got to", "i got to", "i gotta", "i must", "i should", "i ought to",
-    "need to", "have to", "gotta", "i want to",
+    "i need to",
+    "i have to",
+    "i've got to",
+    "i got to",
+    "i gotta",
+    "i must",
+    "i should",
+    "i ought to",
+    "need to",
+    "have to",
+    "gotta",
+    "i want to",
 ];
 /// Words between an add verb and the title ("add *a new task to* ...").
 const ADD_FILLERS: &[&str] = &[
-    "a", "an", "the", "new", "another", "task", "todo", "to-do", "item", "reminder", "entry", "one", "called",
-    "named", "titled", "saying", "that", "says", "to", "for", "me", "my", "list", "on", ":", "-",
+    "a", "an", "the", "new", "another", "task", "todo", "to-do", "item", "reminder", "entry", "one", "called", "named",
+    "titled", "saying", "that", "says", "to", "for", "me", "my", "list", "on", ":", "-",
 ];
 const LIST_TAILS: &[&str] = &[
-    "to my todo list", "to my to-do list", "to my task list", "to my tasks", "to my list", "to the list",
-    "on my list", "onto my list", "to my todos", "to the todo list", "on my todo list", "to-do list",
+    "to my todo list",
+    "to my to-do list",
+    "to my task list",
+    "to my tasks",
+    "to my list",
+    "to the list",
+    "on my list",
+    "onto my list",
+    "to my todos",
+    "to the todo list",
+    "on my todo list",
+    "to-do list",
 ];
 const UPDATE_VERBS: &[&str] = &["change", "rename", "update", "edit", "modify", "retitle", "reword", "set"];
 const DELETE_VERBS: &[&str] = &[
-    "delete", "remove", "cancel", "drop", "erase", "trash", "scratch", "get rid of", "forget about", "discard",
-    "clear", "kill", "bin",
+    "delete",
+    "remove",
+    "cancel",
+    "drop",
+    "erase",
+    "trash",
+    "scratch",
+    "get rid of",
+    "forget about",
+    "discard",
+    "clear",
+    "kill",
+    "bin",
 ];
 const COMPLETE_VERBS: &[&str] = &[
-    "mark", "complete", "finish", "finished", "check off", "tick off", "cross off", "close", "i finished",
-    "i completed", "i did", "i have finished", "i have completed", "i've finished", "i've completed",
-    "i've done", "i am done with", "i'm done with", "done with", "i'm finished with", "resolve",
+    "mark",
+    "complete",
+    "finish",
+    "finished",
+    "check off",
+    "tick off",
+    "cross off",
+    "close",
+    "i finished",
+    "i completed",
+    "i did",
+    "i have finished",
+    "i have completed",
+    "i've finished",
+    "i've completed",
+    "i've done",
+    "i am done with",
+    "i'm done with",
+    "done with",
+    "i'm finished with",
+    "resolve",
 ];
-const DONE_WORDS: &[&str] = &["complete", "completed", "done", "finished", "as complete", "as completed", "as done", "as finished", "off"];
+const DONE_WORDS: &[&str] =
+    &["complete", "completed", "done", "finished", "as complete", "as completed", "as done", "as finished", "off"];
 const LIST_OPENERS: &[&str] = &[
-    "show", "list", "display", "view", "see", "get", "give me", "tell me", "what", "what's", "whats", "which",
-    "how many", "do i have", "have i", "any", "my", "all", "pending", "completed", "open", "print", "read",
-    "check", "fetch", "find", "anything", "is there", "are there", "tasks", "todo", "todos",
+    "show",
+    "list",
+    "display",
+    "view",
+    "see",
+    "get",
+    "give me",
+    "tell me",
+    "what",
+    "what's",
+    "whats",
+    "which",
+    "how many",
+    "do i have",
+    "have i",
+    "any",
+    "my",
+    "all",
+    "pending",
+    "completed",
+    "open",
+    "print",
+    "read",
+    "check",
+    "fetch",
+    "find",
+    "anything",
+    "is there",
+    "are there",
+    "tasks",
+    "todo",
+    "todos",
 ];
 const PENDING_WORDS: &[&str] = &[
-    "pending", "to do", "todo", "to-do", "left", "remaining", "open", "incomplete", "unfinished", "outstanding",
-    "not done", "undone", "still", "next", "due", "active", "need to do", "not completed", "uncompleted", "have to do",
+    "pending",
+    "to do",
+    "todo",
+    "to-do",
+    "left",
+    "remaining",
+    "open",
+    "incomplete",
+    "unfinished",
+    "outstanding",
+    "not done",
+    "undone",
+    "still",
+    "next",
+    "due",
+    "active",
+    "need to do",
+    "not completed",
+    "uncompleted",
+    "have to do",
 ];
 const COMPLETED_WORDS: &[&str] = &["completed", "complete", "done", "finished", "accomplished", "did i", "closed"];
 
@@ -105,10 +260,15 @@ pub fn parse(text: &str) -> Intent {
     let lower = cleaned.to_ascii_lowercase();
     let words = lower.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
 
-    if words.is_empty() || matches!(words.as_str(), "help" | "what can you do" | "how does this work" | "commands" | "menu") {
+    if words.is_empty()
+        || matches!(words.as_str(), "help" | "what can you do" | "how does this work" | "commands" | "menu")
+    {
         return Intent::Help;
     }
-    if matches!(words.as_str(), "hi" | "hello" | "hey" | "good morning" | "good evening" | "good afternoon" | "yo" | "hiya") {
+    if matches!(
+        words.as_str(),
+        "hi" | "hello" | "hey" | "good morning" | "good evening" | "good afternoon" | "yo" | "hiya"
+    ) {
         return Intent::Greeting;
     }
     if matches!(words.as_str(), "thanks" | "thank you" | "thx" | "cheers" | "great" | "awesome" | "perfect" | "nice") {
@@ -188,7 +348,8 @@ fn strip_any_prefix<'a>(text: &'a str, lower: &str, prefixes: &[&str]) -> Option
         .iter()
         .filter(|p| {
             lower.starts_with(*p)
-                && (p.ends_with(':') || lower[p.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric() && c != '\''))
+                && (p.ends_with(':')
+                    || lower[p.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric() && c != '\''))
         })
         .max_by_key(|p| p.len())
         .map(|p| text[p.len()..].trim_start_matches([' ', ',', ':']))
@@ -198,9 +359,7 @@ fn strip_any_suffix<'a>(text: &'a str, lower: &str, suffixes: &[&str]) -> Option
     suffixes
         .iter()
         .filter(|s| {
-            lower.ends_with(*s)
-                && lower.len() > s.len()
-                && lower[..lower.len() - s.len()].ends_with([' ', ','])
+            lower.ends_with(*s) && lower.len() > s.len() && lower[..lower.len() - s.len()].ends_with([' ', ','])
         })
         .max_by_key(|s| s.len())
         .map(|s| text[..text.len() - s.len()].trim_end())
@@ -215,18 +374,34 @@ fn contains_word(lower: &str, word: &str) -> bool {
 }
 
 fn is_list_question(lower: &str) -> bool {
-    let opens = LIST_OPENERS.iter().any(|w| {
-        lower.starts_with(w) && lower[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric())
-    });
-    let mentions_list = ["task", "tasks", "list", "todos", "to-dos", "to do", "todo", "pending", "completed", "done", "left", "plate", "agenda"]
+    let opens = LIST_OPENERS
         .iter()
-        .any(|w| contains_word(lower, w));
+        .any(|w| lower.starts_with(w) && lower[w.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric()));
+    let mentions_list = [
+        "task",
+        "tasks",
+        "list",
+        "todos",
+        "to-dos",
+        "to do",
+        "todo",
+        "pending",
+        "completed",
+        "done",
+        "left",
+        "plate",
+        "agenda",
+    ]
+    .iter()
+    .any(|w| contains_word(lower, w));
     opens && mentions_list
 }
 
 fn status_in(lower: &str) -> StatusFilter {
     // "my todo list" names the list, it does not ask for pending items.
-    let lower = ["todo list", "to do list", "to-do list"].iter().fold(lower.to_string(), |text, name| text.replace(name, "list"));
+    let lower = ["todo list", "to do list", "to-do list"]
+        .iter()
+        .fold(lower.to_string(), |text, name| text.replace(name, "list"));
     let lower = lower.as_str();
     if PENDING_WORDS.iter().any(|w| contains_word(lower, w)) {
         StatusFilter::Pending
@@ -304,8 +479,9 @@ fn update_intent(rest: &str) -> Intent {
     };
     let target_lower = target_part.to_ascii_lowercase();
     // "the title of task 1", "task 1's title".
-    let target_part = strip_any_prefix(target_part, &target_lower, &["the title of", "title of", "the name of", "name of"])
-        .unwrap_or(target_part);
+    let target_part =
+        strip_any_prefix(target_part, &target_lower, &["the title of", "title of", "the name of", "name of"])
+            .unwrap_or(target_part);
     let target_part = target_part.trim_end_matches("'s title").trim_end_matches(" title").trim_end_matches(" name");
     match (parse_target(target_part), tidy_title(&title_part)) {
         (Some(target), title) if !title.is_empty() => Intent::Update { target, title },
@@ -315,8 +491,12 @@ fn update_intent(rest: &str) -> Intent {
 
 fn target_intent(rest: &str, verb: &'static str, make: fn(Target) -> Intent) -> Intent {
     let lower = rest.to_ascii_lowercase();
-    let rest = strip_any_suffix(rest, &lower, &["from my list", "from the list", "from my tasks", "from my todo list", "from my to-do list"])
-        .unwrap_or(rest);
+    let rest = strip_any_suffix(
+        rest,
+        &lower,
+        &["from my list", "from the list", "from my tasks", "from my todo list", "from my to-do list"],
+    )
+    .unwrap_or(rest);
     match parse_target(rest) {
         Some(target) => make(target),
         None => Intent::Incomplete(verb),
@@ -354,10 +534,13 @@ fn parse_target(raw: &str) -> Option<Target> {
         return Some(Target::Name(inner.to_string()));
     }
     let lower = text.to_ascii_lowercase();
-    let noise = ["task", "tasks", "todo", "to-do", "item", "number", "no", "no.", "id", "the", "my", "that", "this", "one", "with", "#"];
+    let noise = [
+        "task", "tasks", "todo", "to-do", "item", "number", "no", "no.", "id", "the", "my", "that", "this", "one",
+        "with", "#",
+    ];
     let mut number = None;
     let mut only_noise_and_number = true;
-    for word in lower.split(|c: char| c == ' ' || c == '#').filter(|w| !w.is_empty()) {
+    for word in lower.split([' ', '#']).filter(|w| !w.is_empty()) {
         if let Ok(n) = word.trim_end_matches(['.', ',']).parse::<i64>() {
             if number.replace(n).is_some() {
                 only_noise_and_number = false;
@@ -372,11 +555,20 @@ fn parse_target(raw: &str) -> Option<Target> {
     let mut name = text;
     loop {
         let lower = name.to_ascii_lowercase();
-        if let Some(rest) = strip_any_prefix(name, &lower, &["the", "my", "that", "this", "a", "an", "task", "todo", "to-do", "item", "called", "named", "titled", "about"]) {
+        if let Some(rest) = strip_any_prefix(
+            name,
+            &lower,
+            &[
+                "the", "my", "that", "this", "a", "an", "task", "todo", "to-do", "item", "called", "named", "titled",
+                "about",
+            ],
+        ) {
             name = rest;
             continue;
         }
-        if let Some(rest) = strip_any_suffix(name, &lower, &["task", "tasks", "one", "todo", "to-do", "item", "reminder", "thing"]) {
+        if let Some(rest) =
+            strip_any_suffix(name, &lower, &["task", "tasks", "one", "todo", "to-do", "item", "reminder", "thing"])
+        {
             name = rest;
             continue;
         }
@@ -390,7 +582,9 @@ fn parse_target(raw: &str) -> Option<Target> {
 fn follow_up(history: &[Message], text: &str) -> Option<Intent> {
     let last = history.last().filter(|m| m.role == "assistant")?;
     let question = last.content.lines().last()?;
-    let verb = ["delete", "complete", "rename"].into_iter().find(|v| question.starts_with(&format!("Which one should I {v}")))?;
+    let verb = ["delete", "complete", "rename"]
+        .into_iter()
+        .find(|v| question.starts_with(&format!("Which one should I {v}")))?;
     let listed: Vec<i64> = last
         .content
         .lines()
@@ -402,9 +596,10 @@ fn follow_up(history: &[Message], text: &str) -> Option<Intent> {
     let id = match parse_target(strip_polite(&lower)) {
         Some(Target::Id(id)) => id,
         _ => {
-            let index = ordinals.iter().position(|o| contains_word(&lower, o)).or_else(|| {
-                (contains_word(&lower, "last")).then(|| listed.len().saturating_sub(1))
-            })?;
+            let index = ordinals
+                .iter()
+                .position(|o| contains_word(&lower, o))
+                .or_else(|| (contains_word(&lower, "last")).then(|| listed.len().saturating_sub(1)))?;
             *listed.get(index)?
         }
     };
@@ -448,7 +643,11 @@ impl Turn<'_> {
         match intent {
             Intent::Add { title } => match self.tool(tools::ADD_TASK, json!({ "title": title })).await? {
                 Outcome::Done(result) => {
-                    let text = format!("Got it! I added \"{}\" to your list (task #{}).", result["title"].as_str().unwrap_or(&title), result["task_id"]);
+                    let text = format!(
+                        "Got it! I added \"{}\" to your list (task #{}).",
+                        result["title"].as_str().unwrap_or(&title),
+                        result["task_id"]
+                    );
                     self.reply(text)
                 }
                 Outcome::Failed(error) => self.reply(format!("I couldn't add that task: {error}.")),
@@ -465,8 +664,13 @@ impl Turn<'_> {
             Intent::Update { target, title } => self.act_on(target, "rename", Some(title)).await,
             Intent::Incomplete(verb) => self.reply(match verb {
                 "add" => "What should the task say? For example: \"Add a task to buy groceries\".".to_string(),
-                "rename" => "Which task, and what should it be called? For example: \"Change task 1 to 'Call mom tonight'\".".to_string(),
-                verb => format!("Which task should I {verb}? You can say its number (\"task 3\") or part of its title."),
+                "rename" => {
+                    "Which task, and what should it be called? For example: \"Change task 1 to 'Call mom tonight'\"."
+                        .to_string()
+                }
+                verb => {
+                    format!("Which task should I {verb}? You can say its number (\"task 3\") or part of its title.")
+                }
             }),
             Intent::Greeting => self.reply(format!("Hi! I'm your todo assistant. {CAPABILITIES}")),
             Intent::Thanks => self.reply("You're welcome! Anything else on your list?"),
@@ -476,7 +680,12 @@ impl Turn<'_> {
     }
 
     /// Finds the task (by id, or by looking its title up) and runs the verb's tool.
-    async fn act_on(mut self, target: Target, verb: &'static str, new_title: Option<String>) -> Result<Reply, ToolError> {
+    async fn act_on(
+        mut self,
+        target: Target,
+        verb: &'static str,
+        new_title: Option<String>,
+    ) -> Result<Reply, ToolError> {
         let task_id = match target {
             Target::Id(id) => id,
             Target::Name(name) => {
@@ -494,7 +703,11 @@ impl Turn<'_> {
                     Pick::Many(matches) => {
                         let mut text = format!("I found {} tasks matching \"{name}\":\n", matches.len());
                         for task in &matches {
-                            text.push_str(&format!("- #{} {}\n", task["id"], task["title"].as_str().unwrap_or_default()));
+                            text.push_str(&format!(
+                                "- #{} {}\n",
+                                task["id"],
+                                task["title"].as_str().unwrap_or_default()
+                            ));
                         }
                         text.push_str(&match &new_title {
                             Some(title) => format!("Which one should I rename to \"{title}\"? Reply with its number."),
@@ -519,9 +732,9 @@ impl Turn<'_> {
                     _ => format!("Updated task #{task_id}: it's now called \"{title}\"."),
                 })
             }
-            Outcome::Failed(error) if error.ends_with("not found") => {
-                self.reply(format!("I couldn't find task #{task_id} in your list. Say \"show my tasks\" to see the numbers."))
-            }
+            Outcome::Failed(error) if error.ends_with("not found") => self.reply(format!(
+                "I couldn't find task #{task_id} in your list. Say \"show my tasks\" to see the numbers."
+            )),
             Outcome::Failed(error) => self.reply(format!("I couldn't {verb} task #{task_id}: {error}.")),
         }
     }
@@ -541,11 +754,8 @@ fn pick(tasks: &[Value], name: &str, prefer_pending: bool) -> Pick {
     let wanted = name.to_lowercase();
     let title = |t: &Value| t["title"].as_str().unwrap_or_default().to_lowercase();
     let exact: Vec<&Value> = tasks.iter().filter(|t| title(t) == wanted).collect();
-    let mut found: Vec<&Value> = if exact.is_empty() {
-        tasks.iter().filter(|t| title(t).contains(&wanted)).collect()
-    } else {
-        exact
-    };
+    let mut found: Vec<&Value> =
+        if exact.is_empty() { tasks.iter().filter(|t| title(t).contains(&wanted)).collect() } else { exact };
     if found.is_empty() {
         let stems: Vec<String> = wanted
             .split(|c: char| !c.is_alphanumeric())
@@ -604,7 +814,10 @@ mod tests {
             ("What's pending?", Intent::List(StatusFilter::Pending)),
             ("Mark task 3 as complete", Intent::Complete(Target::Id(3))),
             ("Delete the meeting task", Intent::Delete(Target::Name("meeting".into()))),
-            ("Change task 1 to 'Call mom tonight'", Intent::Update { target: Target::Id(1), title: "Call mom tonight".into() }),
+            (
+                "Change task 1 to 'Call mom tonight'",
+                Intent::Update { target: Target::Id(1), title: "Call mom tonight".into() },
+            ),
             ("I need to remember to pay bills", add("Pay bills")),
             ("What have I completed?", Intent::List(StatusFilter::Completed)),
         ];

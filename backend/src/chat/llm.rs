@@ -18,7 +18,8 @@ use crate::{
     db::{Db, Message},
 };
 
-const SYSTEM_PROMPT: &str = "You are the assistant of a todo app. Manage the user's tasks with the tools you are given. \
+const SYSTEM_PROMPT: &str =
+    "You are the assistant of a todo app. Manage the user's tasks with the tools you are given. \
 When the user names a task instead of giving its number, call list_tasks first to find its id; if several tasks match, \
 ask which one they mean. Never invent task ids. After acting, confirm what you did in one or two friendly sentences.";
 
@@ -94,7 +95,12 @@ impl WireMessage {
     }
 
     fn tool_result(id: &str, result: &Value) -> Self {
-        WireMessage { role: "tool".into(), content: Some(result.to_string()), tool_calls: None, tool_call_id: Some(id.into()) }
+        WireMessage {
+            role: "tool".into(),
+            content: Some(result.to_string()),
+            tool_calls: None,
+            tool_call_id: Some(id.into()),
+        }
     }
 }
 
@@ -103,11 +109,8 @@ impl WireMessage {
 pub fn history_messages(history: &[Message]) -> Vec<WireMessage> {
     let mut messages = vec![WireMessage::text("system", SYSTEM_PROMPT)];
     for message in history {
-        let calls: Vec<ToolCall> = message
-            .tool_calls
-            .as_deref()
-            .and_then(|raw| serde_json::from_str(raw).ok())
-            .unwrap_or_default();
+        let calls: Vec<ToolCall> =
+            message.tool_calls.as_deref().and_then(|raw| serde_json::from_str(raw).ok()).unwrap_or_default();
         if message.role == "assistant" && !calls.is_empty() {
             let ids: Vec<String> = (0..calls.len()).map(|i| format!("call_{}_{i}", message.id)).collect();
             messages.push(WireMessage {
@@ -120,7 +123,10 @@ pub fn history_messages(history: &[Message]) -> Vec<WireMessage> {
                         .map(|(call, id)| WireToolCall {
                             id: id.clone(),
                             kind: function_type(),
-                            function: WireFunction { name: call.tool.clone(), arguments: arguments_text(&call.arguments) },
+                            function: WireFunction {
+                                name: call.tool.clone(),
+                                arguments: arguments_text(&call.arguments),
+                            },
                         })
                         .collect(),
                 ),
@@ -148,10 +154,12 @@ pub fn tool_definitions() -> Value {
     Value::Array(
         tools::specs()
             .into_iter()
-            .map(|spec| json!({
-                "type": "function",
-                "function": { "name": spec.name, "description": spec.description, "parameters": spec.parameters }
-            }))
+            .map(|spec| {
+                json!({
+                    "type": "function",
+                    "function": { "name": spec.name, "description": spec.description, "parameters": spec.parameters }
+                })
+            })
             .collect(),
     )
 }
@@ -227,7 +235,8 @@ impl LlmAgent {
             }
             let failure = match request.send().await {
                 Ok(response) if response.status().is_success() => {
-                    let completion: Completion = response.json().await.map_err(|e| LlmError::BadResponse(e.to_string()))?;
+                    let completion: Completion =
+                        response.json().await.map_err(|e| LlmError::BadResponse(e.to_string()))?;
                     return completion
                         .choices
                         .into_iter()
@@ -235,7 +244,9 @@ impl LlmAgent {
                         .map(|choice| choice.message)
                         .ok_or_else(|| LlmError::BadResponse("no choices".into()));
                 }
-                Ok(response) if response.status() == StatusCode::TOO_MANY_REQUESTS || response.status().is_server_error() => {
+                Ok(response)
+                    if response.status() == StatusCode::TOO_MANY_REQUESTS || response.status().is_server_error() =>
+                {
                     let wait = retry_after(response.headers());
                     (LlmError::Unavailable(format!("HTTP {}", response.status())), wait)
                 }
@@ -259,12 +270,5 @@ impl LlmAgent {
 }
 
 fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
-    headers
-        .get(header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
+    headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim().parse::<u64>().ok().map(Duration::from_secs)
 }

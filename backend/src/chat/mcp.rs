@@ -117,9 +117,7 @@ pub fn router(state: AppState, allowed_hosts: Vec<String>, shutdown: Cancellatio
         Arc::new(NeverSessionManager::default()),
         config,
     );
-    Router::new()
-        .nest_service("/mcp", service)
-        .layer(middleware::from_fn_with_state(state, require_token))
+    Router::new().nest_service("/mcp", service).layer(middleware::from_fn_with_state(state, require_token))
 }
 
 async fn require_token(State(state): State<AppState>, request: Request, next: Next) -> Response {

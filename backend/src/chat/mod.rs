@@ -9,7 +9,10 @@ pub mod tools;
 
 use std::sync::Arc;
 
-use crate::{config::LlmConfig, db::{Db, Message}};
+use crate::{
+    config::LlmConfig,
+    db::{Db, Message},
+};
 use tools::{ToolCall, ToolError};
 
 /// What an agent produced for one user message.

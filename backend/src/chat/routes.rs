@@ -4,7 +4,11 @@
 //! database, stores the user's message before the agent runs (so it is never
 //! lost), stores the reply, and answers.
 
-use axum::{extract::State, routing::{get, post}, Router};
+use axum::{
+    extract::State,
+    routing::{get, post},
+    Router,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -13,7 +17,10 @@ use crate::{
     app::AppState,
     auth::AuthUser,
     db::{Conversation, Message, NewMessage},
-    error::{extract::{Json, Path}, ApiError, ApiResult, ErrorBody},
+    error::{
+        extract::{Json, Path},
+        ApiError, ApiResult, ErrorBody,
+    },
 };
 
 const MESSAGE_MAX: usize = 4000;
@@ -97,7 +104,11 @@ pub async fn chat(
     db.add_message(user.id(), conversation.id, NewMessage { role: "assistant", content: &reply.response, tool_calls })
         .await?;
     tracing::info!(conversation_id = conversation.id, tools = reply.tool_calls.len(), "chat turn");
-    Ok(axum::Json(ChatResponse { conversation_id: conversation.id, response: reply.response, tool_calls: reply.tool_calls }))
+    Ok(axum::Json(ChatResponse {
+        conversation_id: conversation.id,
+        response: reply.response,
+        tool_calls: reply.tool_calls,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/{user_id}/conversations", tag = "chat", params(UserPath),
@@ -107,7 +118,10 @@ pub async fn chat(
         (status = 401, description = "Missing or invalid token", body = ErrorBody),
         (status = 403, description = "Another user's id", body = ErrorBody),
     ))]
-pub async fn list_conversations(user: AuthUser, State(state): State<AppState>) -> ApiResult<axum::Json<Vec<Conversation>>> {
+pub async fn list_conversations(
+    user: AuthUser,
+    State(state): State<AppState>,
+) -> ApiResult<axum::Json<Vec<Conversation>>> {
     Ok(axum::Json(state.db.list_conversations(user.id()).await?))
 }
 

@@ -209,9 +209,10 @@ pub async fn call(db: &Db, user_id: &str, name: &str, arguments: &Value) -> Resu
             if args.title.is_none() && args.description.is_none() {
                 return Err(ToolError::InvalidArguments("give a new title or description".into()));
             }
-            let changes = validate::task_changes(args.title.as_deref(), args.description.as_deref(), None)
-                .map_err(invalid)?;
-            let task = db.update_task(user_id, args.task_id, &changes).await?.ok_or(ToolError::NotFound(args.task_id))?;
+            let changes =
+                validate::task_changes(args.title.as_deref(), args.description.as_deref(), None).map_err(invalid)?;
+            let task =
+                db.update_task(user_id, args.task_id, &changes).await?.ok_or(ToolError::NotFound(args.task_id))?;
             Ok(outcome(&task, "updated"))
         }
         other => Err(ToolError::UnknownTool(other.to_string())),

@@ -70,7 +70,12 @@ impl Db {
     }
 
     /// Appends a message and marks the conversation as recently active.
-    pub async fn add_message(&self, user_id: &str, conversation_id: i64, message: NewMessage<'_>) -> sqlx::Result<Message> {
+    pub async fn add_message(
+        &self,
+        user_id: &str,
+        conversation_id: i64,
+        message: NewMessage<'_>,
+    ) -> sqlx::Result<Message> {
         let now = Utc::now();
         let insert = "INSERT INTO messages (user_id, conversation_id, role, content, tool_calls, created_at) \
                       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *";

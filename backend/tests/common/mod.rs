@@ -36,9 +36,8 @@ pub const AUTH_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
 
 /// Admin URL of the test cluster; a missing cluster fails loudly, never skips.
 pub fn admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL").expect(
-        "TEST_DATABASE_URL is not set: run the tests with scripts/test.sh, which starts a throwaway PostgreSQL",
-    )
+    std::env::var("TEST_DATABASE_URL")
+        .expect("TEST_DATABASE_URL is not set: run the tests with scripts/test.sh, which starts a throwaway PostgreSQL")
 }
 
 /// Creates an empty database on the test cluster and returns its URL.
@@ -136,7 +135,13 @@ impl TestApp {
         self._store.take()
     }
 
-    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut request = self.client.request(method, format!("{}{path}", self.base));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -147,16 +152,25 @@ impl TestApp {
         let response = request.send().await.expect("request sent");
         let status = response.status();
         let text = response.text().await.expect("body");
-        let value = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let value =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
         (status, value)
     }
 
     pub async fn sign_up(&self, email: &str) -> User {
         let (status, body) = self
-            .request(Method::POST, "/api/auth/sign-up", None, Some(json!({ "email": email, "password": "password123" })))
+            .request(
+                Method::POST,
+                "/api/auth/sign-up",
+                None,
+                Some(json!({ "email": email, "password": "password123" })),
+            )
             .await;
         assert_eq!(status, StatusCode::CREATED, "sign-up failed: {body}");
-        User { id: body["user"]["id"].as_str().unwrap().to_string(), token: body["token"].as_str().unwrap().to_string() }
+        User {
+            id: body["user"]["id"].as_str().unwrap().to_string(),
+            token: body["token"].as_str().unwrap().to_string(),
+        }
     }
 
     /// Signs up a user with a unique email.
@@ -166,7 +180,12 @@ impl TestApp {
 
     pub async fn create_task(&self, user: &User, title: &str) -> Value {
         let (status, body) = self
-            .request(Method::POST, &format!("/api/{}/tasks", user.id), Some(&user.token), Some(json!({ "title": title })))
+            .request(
+                Method::POST,
+                &format!("/api/{}/tasks", user.id),
+                Some(&user.token),
+                Some(json!({ "title": title })),
+            )
             .await;
         assert_eq!(status, StatusCode::CREATED, "create failed: {body}");
         body

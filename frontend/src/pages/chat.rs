@@ -86,7 +86,12 @@ pub struct ChatForm {
     conversation_id: Option<String>,
 }
 
-async fn page(state: &AppState, session: &Session, csrf: &CsrfToken, current: Option<i64>) -> Result<ChatPage, PageError> {
+async fn page(
+    state: &AppState,
+    session: &Session,
+    csrf: &CsrfToken,
+    current: Option<i64>,
+) -> Result<ChatPage, PageError> {
     let conversations = state
         .backend
         .conversations(session)
@@ -112,7 +117,14 @@ async fn page(state: &AppState, session: &Session, csrf: &CsrfToken, current: Op
             .collect(),
         None => Vec::new(),
     };
-    Ok(ChatPage { layout: Layout::new(Some(session), csrf), conversations, current, messages, draft: String::new(), error: None })
+    Ok(ChatPage {
+        layout: Layout::new(Some(session), csrf),
+        conversations,
+        current,
+        messages,
+        draft: String::new(),
+        error: None,
+    })
 }
 
 pub async fn show(
@@ -134,7 +146,8 @@ pub async fn send(
     Form(form): Form<ChatForm>,
 ) -> Result<Response, PageError> {
     csrf.verify(&form.csrf)?;
-    let wants_json = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
+    let wants_json =
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
     let conversation = form.conversation_id.as_deref().and_then(|id| id.parse::<i64>().ok());
     match state.backend.chat(&session, conversation, &form.message).await {
         Ok(reply) if wants_json => {
@@ -159,7 +172,9 @@ pub async fn send(
         }
         Err(BackendError::Unavailable) if wants_json => Ok((
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(serde_json::json!({ "error": "The assistant is unavailable right now. Please try again in a moment." })),
+            Json(
+                serde_json::json!({ "error": "The assistant is unavailable right now. Please try again in a moment." }),
+            ),
         )
             .into_response()),
         Err(other) => Err(other.into()),

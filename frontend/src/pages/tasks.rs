@@ -98,11 +98,8 @@ async fn page(
     let rows = tasks
         .into_iter()
         .map(|task| {
-            let edit = if Some(task.id) == edit_id {
-                edit_draft.take().or_else(|| Some(Draft::from(&task)))
-            } else {
-                None
-            };
+            let edit =
+                if Some(task.id) == edit_id { edit_draft.take().or_else(|| Some(Draft::from(&task))) } else { None };
             Row { task, edit }
         })
         .collect();

@@ -139,7 +139,8 @@ impl Browser {
     /// Signs up through the form and lands on the task list.
     pub async fn sign_up(&self, email: &str) -> Page {
         let form = self.get("/sign-up").await;
-        let page = self.post("/sign-up", &[("csrf", &form.csrf()), ("email", email), ("password", "password123")]).await;
+        let page =
+            self.post("/sign-up", &[("csrf", &form.csrf()), ("email", email), ("password", "password123")]).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.url.ends_with("/tasks?notice=welcome"), "{}", page.url);
         page
