@@ -18,9 +18,20 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 hadolint Dockerfile.backend Dockerfile.frontend
+# The Dockerfiles pin the Rust image; the stand-in engine only has the
+# machine's own toolchain version, so fall back to it when the pin is absent.
+build_args=()
+pinned=$(awk -F= '/^ARG RUST_VERSION=/ {print $2}' Dockerfile.backend)
+if ! docker image inspect "rust:$pinned-slim-bookworm" >/dev/null 2>&1 && command -v rustc >/dev/null; then
+  local_rust=$(rustc --version | awk '{print $2}')
+  if docker image inspect "rust:$local_rust-slim-bookworm" >/dev/null 2>&1; then
+    echo "rust:$pinned-slim-bookworm is not available; building with rust:$local_rust-slim-bookworm"
+    build_args=(--build-arg "RUST_VERSION=$local_rust")
+  fi
+fi
 for service in backend frontend; do
   echo "docker build todo-$service:$version"
-  docker build --network host -q -f "Dockerfile.$service" -t "todo-$service:$version" . >/dev/null
+  docker build --network host -q "${build_args[@]}" -f "Dockerfile.$service" -t "todo-$service:$version" . >/dev/null
 done
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep '^todo-'
 
