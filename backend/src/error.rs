@@ -119,12 +119,9 @@ impl IntoResponse for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
-        let status = match rejection.status() {
-            // A body that parses but has wrong types or missing fields is a validation problem.
-            StatusCode::UNPROCESSABLE_ENTITY => StatusCode::UNPROCESSABLE_ENTITY,
-            other => other,
-        };
-        ApiError::Rejected { status, message: rejection.body_text() }
+        // Axum's own status is right: 400 syntax, 415 content type, 413 size,
+        // 422 for JSON that parses but has wrong types or missing fields.
+        ApiError::Rejected { status: rejection.status(), message: rejection.body_text() }
     }
 }
 

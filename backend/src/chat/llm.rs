@@ -46,6 +46,8 @@ pub struct LlmFailure {
 pub struct LlmAgent {
     config: LlmConfig,
     http: reqwest::Client,
+    /// The `tools` array of every request, built once.
+    tools: Value,
 }
 
 /// One message of the Chat Completions wire format.
@@ -166,7 +168,7 @@ pub fn tool_definitions() -> Value {
 
 impl LlmAgent {
     pub fn new(config: LlmConfig, http: reqwest::Client) -> Self {
-        Self { config, http }
+        Self { config, http, tools: tool_definitions() }
     }
 
     pub fn provider(&self) -> &str {
@@ -221,7 +223,7 @@ impl LlmAgent {
         let body = json!({
             "model": self.config.model,
             "messages": messages,
-            "tools": tool_definitions(),
+            "tools": self.tools,
             "tool_choice": "auto",
         });
         let url = format!("{}/chat/completions", self.config.base_url);

@@ -92,13 +92,6 @@ impl Db {
         query.is_ok()
     }
 
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Db::Postgres(_) => "postgres",
-            Db::Sqlite(_) => "sqlite",
-        }
-    }
-
     pub async fn close(&self) {
         with_pool!(self, pool => pool.close().await)
     }
