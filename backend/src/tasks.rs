@@ -17,6 +17,7 @@ use crate::{
         extract::{Json, Path, Query},
         ApiError, ApiResult, ErrorBody,
     },
+    json_list::JsonList,
     validate,
 };
 
@@ -87,8 +88,8 @@ pub async fn list_tasks(
     user: AuthUser,
     State(state): State<AppState>,
     Query(query): Query<ListQuery>,
-) -> ApiResult<axum::Json<Vec<Task>>> {
-    Ok(axum::Json(state.db.list_tasks(user.id(), query.status).await?))
+) -> ApiResult<JsonList<Task>> {
+    Ok(JsonList(state.db.list_tasks(user.id(), query.status).await?))
 }
 
 #[utoipa::path(post, path = "/api/{user_id}/tasks", tag = "tasks", params(UserPath),

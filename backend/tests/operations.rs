@@ -43,6 +43,65 @@ async fn readiness_follows_the_database_without_a_restart() {
     app.create_task(&user, "works again").await;
 }
 
+/// With every pooled connection stuck (here: behind a table lock), further
+/// requests get a quick 503 instead of queueing forever; once the lock goes,
+/// the stuck request finishes and the pool serves again, also after a client
+/// gave up on a request in the middle of its query.
+#[tokio::test]
+async fn an_exhausted_pool_answers_503_and_recovers() {
+    use sqlx::Connection;
+
+    let database_url = fresh_postgres_database().await;
+    let mut env = base_env(&database_url);
+    env.insert("DB_MAX_CONNECTIONS".into(), "1".into());
+    env.insert("DB_ACQUIRE_TIMEOUT_MS".into(), "300".into());
+    let app = TestApp::spawn_with(env).await;
+    let user = app.new_user().await;
+    app.create_task(&user, "behind the lock").await;
+    let list = format!("{}/api/{}/tasks", app.base, user.id);
+
+    let mut locker = sqlx::PgConnection::connect(&database_url).await.unwrap();
+    sqlx::query("BEGIN").execute(&mut locker).await.unwrap();
+    sqlx::query("LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE").execute(&mut locker).await.unwrap();
+    let waiting_on_lock = || async {
+        let mut probe = sqlx::PgConnection::connect(&database_url).await.unwrap();
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'todo-backend' AND wait_event_type = 'Lock'",
+        )
+        .fetch_one(&mut probe)
+        .await
+        .unwrap();
+        waiting == 1
+    };
+
+    let stuck = tokio::spawn(app.client.get(&list).bearer_auth(&user.token).send());
+    assert!(eventually(Duration::from_secs(10), waiting_on_lock).await, "the only connection waits on the lock");
+    let refused = app.client.get(&list).bearer_auth(&user.token).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(refused.headers()["retry-after"], "1");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "unavailable", "{body}");
+    assert!(!stuck.is_finished(), "the 503 came while the lock was still held");
+
+    sqlx::query("COMMIT").execute(&mut locker).await.unwrap();
+    let stuck = stuck.await.unwrap().unwrap();
+    assert_eq!(stuck.status(), StatusCode::OK);
+    let tasks: Vec<Value> = stuck.json().await.unwrap();
+    assert_eq!(tasks[0]["title"], "behind the lock");
+
+    // A client that gives up while its query waits on the lock.
+    sqlx::query("BEGIN").execute(&mut locker).await.unwrap();
+    sqlx::query("LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE").execute(&mut locker).await.unwrap();
+    let impatient = app.client.get(&list).bearer_auth(&user.token).timeout(Duration::from_millis(500)).send().await;
+    assert!(impatient.is_err_and(|e| e.is_timeout()), "the query was stuck behind the lock");
+    sqlx::query("COMMIT").execute(&mut locker).await.unwrap();
+    for title in ["after the lock", "and again"] {
+        app.create_task(&user, title).await;
+    }
+    let titles: Vec<Value> = app.list_tasks(&user, "all").await.iter().map(|t| t["title"].clone()).collect();
+    assert_eq!(titles, [json!("behind the lock"), json!("after the lock"), json!("and again")]);
+}
+
 /// A backend as a separate process, as a container runs it.
 struct BackendProcess {
     child: Child,

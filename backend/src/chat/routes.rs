@@ -21,6 +21,7 @@ use crate::{
         extract::{Json, Path},
         ApiError, ApiResult, ErrorBody,
     },
+    json_list::JsonList,
 };
 
 const MESSAGE_MAX: usize = 4000;
@@ -118,11 +119,8 @@ pub async fn chat(
         (status = 401, description = "Missing or invalid token", body = ErrorBody),
         (status = 403, description = "Another user's id", body = ErrorBody),
     ))]
-pub async fn list_conversations(
-    user: AuthUser,
-    State(state): State<AppState>,
-) -> ApiResult<axum::Json<Vec<Conversation>>> {
-    Ok(axum::Json(state.db.list_conversations(user.id()).await?))
+pub async fn list_conversations(user: AuthUser, State(state): State<AppState>) -> ApiResult<JsonList<Conversation>> {
+    Ok(JsonList(state.db.list_conversations(user.id()).await?))
 }
 
 #[utoipa::path(get, path = "/api/{user_id}/conversations/{id}/messages", tag = "chat", params(ConversationPath),
@@ -138,7 +136,7 @@ pub async fn list_messages(
     user: AuthUser,
     State(state): State<AppState>,
     Path(path): Path<ConversationPath>,
-) -> ApiResult<axum::Json<Vec<Message>>> {
+) -> ApiResult<JsonList<Message>> {
     state.db.get_conversation(user.id(), path.id).await?.ok_or(ApiError::NotFound("conversation"))?;
-    Ok(axum::Json(state.db.list_messages(user.id(), path.id).await?))
+    Ok(JsonList(state.db.list_messages(user.id(), path.id).await?))
 }

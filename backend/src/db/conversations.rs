@@ -2,7 +2,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{with_pool, Db};
+use sqlx::Connection as _;
+
+use super::{rfc3339, with_pool, Db};
 
 #[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
 pub struct Conversation {
@@ -10,7 +12,9 @@ pub struct Conversation {
     pub user_id: String,
     /// The first thing the user said, for conversation lists.
     pub title: Option<String>,
+    #[serde(serialize_with = "rfc3339::serialize")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "rfc3339::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -30,6 +34,7 @@ pub struct Message {
     #[serde(serialize_with = "as_json")]
     #[schema(value_type = Option<Vec<Object>>)]
     pub tool_calls: Option<String>,
+    #[serde(serialize_with = "rfc3339::serialize")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -80,7 +85,7 @@ impl Db {
         let insert = "INSERT INTO messages (user_id, conversation_id, role, content, tool_calls, created_at) \
                       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *";
         let touch = "UPDATE conversations SET updated_at = $1 WHERE id = $2 AND user_id = $3";
-        with_pool!(self, pool => {
+        with_pool!(self, pool => async {
             let mut tx = pool.begin().await?;
             let stored = sqlx::query_as(insert)
                 .bind(user_id).bind(conversation_id).bind(message.role).bind(message.content)
@@ -89,6 +94,6 @@ impl Db {
             sqlx::query(touch).bind(now).bind(conversation_id).bind(user_id).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(stored)
-        })
+        }.await)
     }
 }

@@ -5,19 +5,22 @@
 //! pool is configured. Only the migrations differ per store.
 
 mod conversations;
+mod postgres_pool;
+mod rfc3339;
 mod tasks;
 mod users;
 
 pub use conversations::{Conversation, Message, NewMessage};
+pub use postgres_pool::PgPool;
 pub use tasks::{NewTask, StatusFilter, Task, TaskChanges};
 pub use users::User;
 
 use std::{str::FromStr, time::Duration};
 
 use sqlx::{
-    postgres::{PgConnectOptions, PgPoolOptions},
+    postgres::PgConnectOptions,
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    PgPool, SqlitePool,
+    SqlitePool,
 };
 
 use crate::config::{Config, DatabaseTarget};
@@ -28,11 +31,19 @@ pub enum Db {
     Sqlite(SqlitePool),
 }
 
-/// Runs `$body` with `$pool` bound to the concrete pool of `$db`.
+/// Runs `$body` with `$pool` bound to an executor of `$db`: a checked-out
+/// connection on PostgreSQL (see [`postgres_pool`]), the pool on SQLite.
 macro_rules! with_pool {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::db::Db::Postgres($pool) => $body,
+            $crate::db::Db::Postgres(pool) => {
+                let mut conn = pool.checkout().await?;
+                let result = {
+                    let $pool = &mut *conn;
+                    $body
+                };
+                conn.finish(result)
+            }
             $crate::db::Db::Sqlite($pool) => $body,
         }
     };
@@ -46,17 +57,7 @@ impl Db {
         let db = match &config.database {
             DatabaseTarget::Postgres(url) => {
                 let options = PgConnectOptions::from_str(url)?.application_name("todo-backend");
-                Db::Postgres(
-                    PgPoolOptions::new()
-                        .max_connections(config.db_max_connections)
-                        .acquire_timeout(config.db_acquire_timeout)
-                        // A ping before every checkout doubles the round trips of
-                        // every request; broken connections are dropped on error
-                        // instead, and /ready pings explicitly.
-                        .test_before_acquire(false)
-                        .idle_timeout(Duration::from_secs(300))
-                        .connect_lazy_with(options),
-                )
+                Db::Postgres(PgPool::new(options, config.db_max_connections as usize, config.db_acquire_timeout))
             }
             DatabaseTarget::Sqlite(url) => {
                 let options = SqliteConnectOptions::from_str(url)?
@@ -81,18 +82,28 @@ impl Db {
     /// migrates, so replicas starting together apply each migration once.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
-            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await,
+            Db::Postgres(pool) => {
+                let mut conn = pool.checkout().await?;
+                // `run` on a borrowed connection trips "Acquire is not general
+                // enough" in spawned futures; `run_direct` is sqlx's way around it.
+                sqlx::migrate!("./migrations/postgres").run_direct(&mut *conn).await?;
+                conn.finish(Ok(()))?;
+                Ok(())
+            }
             Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
         }
     }
 
     /// True when the database answers a trivial query.
     pub async fn ping(&self) -> bool {
-        let query = with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()));
-        query.is_ok()
+        let ping = async { with_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ())) };
+        ping.await.is_ok()
     }
 
     pub async fn close(&self) {
-        with_pool!(self, pool => pool.close().await)
+        match self {
+            Db::Postgres(pool) => pool.close(),
+            Db::Sqlite(pool) => pool.close().await,
+        }
     }
 }

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{with_pool, Db};
+use super::{rfc3339, with_pool, Db};
 
 #[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
 pub struct User {
@@ -12,6 +12,7 @@ pub struct User {
     #[serde(skip)]
     #[schema(ignore)]
     pub password_hash: String,
+    #[serde(serialize_with = "rfc3339::serialize")]
     pub created_at: DateTime<Utc>,
 }
 

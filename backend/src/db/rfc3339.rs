@@ -1,0 +1,98 @@
+//! Timestamps as RFC 3339 text, byte for byte as chrono's serde support
+//! writes them (`2026-11-22T02:35:00.123456Z`), but without `core::fmt`: a
+//! task list carries two timestamps per task, and chrono's formatter was a
+//! visible share of the list endpoint's CPU time.
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use serde::{Serialize, Serializer};
+
+/// For `#[serde(serialize_with = "rfc3339::serialize")]`.
+pub fn serialize<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+    let mut buf = [0; MAX_LEN];
+    match write(at, &mut buf) {
+        Some(text) => serializer.serialize_str(text),
+        // Years beyond four digits and leap seconds: chrono knows how.
+        None => at.serialize(serializer),
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`
+const MAX_LEN: usize = 30;
+
+fn write<'a>(at: &DateTime<Utc>, buf: &'a mut [u8; MAX_LEN]) -> Option<&'a str> {
+    let (year, nanos) = (at.year(), at.nanosecond());
+    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
+        return None;
+    }
+    buf[..19].copy_from_slice(b"0000-00-00T00:00:00");
+    digits(&mut buf[0..4], year as u32);
+    digits(&mut buf[5..7], at.month());
+    digits(&mut buf[8..10], at.day());
+    digits(&mut buf[11..13], at.hour());
+    digits(&mut buf[14..16], at.minute());
+    digits(&mut buf[17..19], at.second());
+    // chrono's `SecondsFormat::AutoSi`: as many fraction digits as needed, in
+    // groups of three.
+    let fraction = match nanos {
+        0 => 0,
+        n if n % 1_000_000 == 0 => 3,
+        n if n % 1_000 == 0 => 6,
+        _ => 9,
+    };
+    let mut len = 19;
+    if fraction > 0 {
+        buf[len] = b'.';
+        digits(&mut buf[len + 1..len + 1 + fraction], nanos / 10u32.pow(9 - fraction as u32));
+        len += 1 + fraction;
+    }
+    buf[len] = b'Z';
+    std::str::from_utf8(&buf[..=len]).ok()
+}
+
+/// Writes `value` as exactly `out.len()` decimal digits.
+fn digits(out: &mut [u8], mut value: u32) {
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Fast(#[serde(serialize_with = "serialize")] DateTime<Utc>);
+
+    fn assert_same_as_chrono(at: DateTime<Utc>) {
+        let ours = serde_json::to_string(&Fast(at)).unwrap();
+        let chrono = serde_json::to_string(&at).unwrap();
+        assert_eq!(ours, chrono, "{at:?}");
+    }
+
+    #[test]
+    fn writes_what_chrono_writes() {
+        let second = Utc.with_ymd_and_hms(2026, 11, 22, 2, 35, 7).unwrap();
+        for nanos in [0, 1, 999, 1_000, 120_000, 1_000_000, 5_000_000, 123_456_000, 123_456_789, 999_999_999] {
+            assert_same_as_chrono(second + chrono::Duration::nanoseconds(nanos));
+        }
+        for at in [
+            Utc.with_ymd_and_hms(0, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2024, 2, 29, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59).unwrap() + chrono::Duration::nanoseconds(999_999_999),
+            Utc.with_ymd_and_hms(10_000, 1, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(-1, 6, 1, 12, 0, 0).unwrap(),
+        ] {
+            assert_same_as_chrono(at);
+        }
+        // A spread of instants with microsecond precision, as PostgreSQL stores them.
+        let mut micros: i64 = 1_700_000_000_123_457;
+        for _ in 0..10_000 {
+            micros = micros.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1) & ((1 << 53) - 1);
+            assert_same_as_chrono(DateTime::from_timestamp_micros(micros).unwrap());
+        }
+    }
+}
