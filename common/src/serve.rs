@@ -12,7 +12,7 @@ use std::{
     time::Duration,
 };
 
-use axum::Router;
+use axum::{serve::ListenerExt, Router};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -66,6 +66,13 @@ pub async fn serve(
         });
     }
 
+    // Answers go out as soon as they are written, not held back by Nagle's
+    // algorithm waiting for an acknowledgement.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
+    });
     let server = axum::serve(listener, router).with_graceful_shutdown(stopped.clone().cancelled_owned());
     let deadline = async {
         stopped.cancelled().await;
