@@ -10,17 +10,35 @@ use axum::{
 };
 use serde::Serialize;
 
-use crate::error::ApiError;
+use crate::{db::TaskRows, error::ApiError};
 
 /// About what one task or message takes as JSON; a wrong guess costs one
 /// regrowth of the buffer, nothing more.
 const BYTES_PER_ITEM: usize = 256;
 
-pub struct JsonList<T>(pub Vec<T>);
+/// Answers with `T` as a JSON array.
+pub struct JsonList<T>(pub T);
 
-impl<T: Serialize> IntoResponse for JsonList<T> {
+/// What serializes as a JSON array of `item_count()` items.
+pub trait List: Serialize {
+    fn item_count(&self) -> usize;
+}
+
+impl<T: Serialize> List for Vec<T> {
+    fn item_count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl List for TaskRows {
+    fn item_count(&self) -> usize {
+        self.len()
+    }
+}
+
+impl<T: List> IntoResponse for JsonList<T> {
     fn into_response(self) -> Response {
-        let mut body = Vec::with_capacity(2 + BYTES_PER_ITEM * self.0.len());
+        let mut body = Vec::with_capacity(2 + BYTES_PER_ITEM * self.0.item_count());
         match serde_json::to_writer(&mut body, &self.0) {
             Ok(()) => ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response(),
             Err(error) => ApiError::Internal(error.into()).into_response(),

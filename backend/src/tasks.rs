@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::{
     app::AppState,
     auth::AuthUser,
-    db::{StatusFilter, Task},
+    db::{StatusFilter, Task, TaskRows},
     error::{
         extract::{Json, Path, Query},
         ApiError, ApiResult, ErrorBody,
@@ -88,8 +88,8 @@ pub async fn list_tasks(
     user: AuthUser,
     State(state): State<AppState>,
     Query(query): Query<ListQuery>,
-) -> ApiResult<JsonList<Task>> {
-    Ok(JsonList(state.db.list_tasks(user.id(), query.status).await?))
+) -> ApiResult<JsonList<TaskRows>> {
+    Ok(JsonList(state.db.list_task_rows(user.id(), query.status).await?))
 }
 
 #[utoipa::path(post, path = "/api/{user_id}/tasks", tag = "tasks", params(UserPath),

@@ -7,11 +7,13 @@
 mod conversations;
 mod postgres_pool;
 mod rfc3339;
+mod task_rows;
 mod tasks;
 mod users;
 
 pub use conversations::{Conversation, Message, NewMessage};
 pub use postgres_pool::PgPool;
+pub use task_rows::TaskRows;
 pub use tasks::{NewTask, StatusFilter, Task, TaskChanges};
 pub use users::User;
 
@@ -33,8 +35,13 @@ pub enum Db {
 
 /// Runs `$body` with `$pool` bound to an executor of `$db`: a checked-out
 /// connection on PostgreSQL (see [`postgres_pool`]), the pool on SQLite.
+/// Where the two arms yield different types (raw rows), `postgres:` and
+/// `sqlite:` map each into a common one.
 macro_rules! with_pool {
     ($db:expr, $pool:ident => $body:expr) => {
+        with_pool!($db, $pool => $body; postgres: std::convert::identity, sqlite: std::convert::identity)
+    };
+    ($db:expr, $pool:ident => $body:expr; postgres: $postgres:expr, sqlite: $sqlite:expr) => {
         match $db {
             $crate::db::Db::Postgres(pool) => {
                 let mut conn = pool.checkout().await?;
@@ -42,9 +49,9 @@ macro_rules! with_pool {
                     let $pool = &mut *conn;
                     $body
                 };
-                conn.finish(result)
+                conn.finish(result).map($postgres)
             }
-            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Sqlite($pool) => $body.map($sqlite),
         }
     };
 }

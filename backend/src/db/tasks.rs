@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{ColumnIndex, Decode, FromRow, Row, Type};
 use utoipa::ToSchema;
 
-use super::{rfc3339, with_pool, Db};
+use super::{rfc3339, with_pool, Db, TaskRows};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Task {
@@ -86,14 +86,20 @@ impl StatusFilter {
 // Every query names the owner: a task id alone never reaches a row.
 impl Db {
     pub async fn list_tasks(&self, user_id: &str, status: StatusFilter) -> sqlx::Result<Vec<Task>> {
+        self.list_task_rows(user_id, status).await?.into_tasks()
+    }
+
+    /// The same list, undecoded, for answering with JSON (see [`TaskRows`]).
+    pub async fn list_task_rows(&self, user_id: &str, status: StatusFilter) -> sqlx::Result<TaskRows> {
         let sql = concat!(
             "SELECT ",
             task_columns!(),
             " FROM tasks WHERE user_id = $1 AND ($2 IS NULL OR completed = $2) ORDER BY id"
         );
-        with_pool!(self, pool => sqlx::query_as(sql)
+        with_pool!(self, pool => sqlx::query(sql)
             .bind(user_id).bind(status.completed())
-            .fetch_all(pool).await)
+            .fetch_all(pool).await;
+            postgres: TaskRows::Postgres, sqlite: TaskRows::Sqlite)
     }
 
     pub async fn create_task(&self, user_id: &str, task: &NewTask) -> sqlx::Result<Task> {
