@@ -228,9 +228,7 @@ async fn conversations_are_stored_and_private(store: Store) {
 
     // A restart keeps the conversation: a new server on the same store continues it.
     let store_handle = app.stop().await.unwrap();
-    let mut env = common::base_env(&store_handle.url);
-    env.insert("DATABASE_URL".into(), store_handle.url.clone());
-    let app = TestApp::spawn_with(env).await;
+    let app = TestApp::spawn_with(common::base_env(&store_handle.url)).await;
     let (status, reply) = app.chat(&alice, Some(conversation), "What's pending?").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(reply["conversation_id"], conversation);

@@ -5,7 +5,7 @@ mod common;
 
 use std::{collections::VecDeque, sync::Mutex};
 
-use common::{base_env, Store, StoreHandle, TestApp};
+use common::{env_with, Store, StoreHandle, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use wiremock::{matchers, Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -62,17 +62,17 @@ impl Provider {
             .mount(&server)
             .await;
         let store = StoreHandle::new(Store::Sqlite).await;
-        let mut env = base_env(&store.url);
-        for (key, value) in [
-            ("LLM_PROVIDER", "openai"),
-            ("LLM_BASE_URL", &format!("{}/v1", server.uri())),
-            ("LLM_API_KEY", "sk-test-key"),
-            ("LLM_MODEL", "gpt-test"),
-            ("LLM_RETRY_BASE_MS", "10"),
-            ("LLM_TIMEOUT_SECS", "2"),
-        ] {
-            env.insert(key.into(), value.into());
-        }
+        let mut env = env_with(
+            &store.url,
+            &[
+                ("LLM_PROVIDER", "openai"),
+                ("LLM_BASE_URL", &format!("{}/v1", server.uri())),
+                ("LLM_API_KEY", "sk-test-key"),
+                ("LLM_MODEL", "gpt-test"),
+                ("LLM_RETRY_BASE_MS", "10"),
+                ("LLM_TIMEOUT_SECS", "2"),
+            ],
+        );
         for (key, value) in extra {
             env.insert(key.to_string(), value.to_string());
         }

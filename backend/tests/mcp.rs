@@ -103,8 +103,7 @@ async fn mcp_refuses_callers_without_a_valid_token() {
 #[tokio::test]
 async fn mcp_accepts_listed_service_hosts_and_refuses_others() {
     let store = common::StoreHandle::new(Store::Sqlite).await;
-    let mut env = common::base_env(&store.url);
-    env.insert("MCP_ALLOWED_HOSTS".into(), format!("localhost,{SERVICE_HOST}"));
+    let env = common::env_with(&store.url, &[("MCP_ALLOWED_HOSTS", &format!("localhost,{SERVICE_HOST}"))]);
     let mut app = TestApp::spawn_with(env).await;
     app.keep(store);
     let user = app.new_user().await;

@@ -11,7 +11,7 @@ use std::{
     time::Duration,
 };
 
-use common::{base_env, eventually, fresh_postgres_database, OwnCluster, TestApp};
+use common::{base_env, env_with, eventually, fresh_postgres_database, OwnCluster, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -52,9 +52,7 @@ async fn an_exhausted_pool_answers_503_and_recovers() {
     use sqlx::Connection;
 
     let database_url = fresh_postgres_database().await;
-    let mut env = base_env(&database_url);
-    env.insert("DB_MAX_CONNECTIONS".into(), "1".into());
-    env.insert("DB_ACQUIRE_TIMEOUT_MS".into(), "300".into());
+    let env = env_with(&database_url, &[("DB_MAX_CONNECTIONS", "1"), ("DB_ACQUIRE_TIMEOUT_MS", "300")]);
     let app = TestApp::spawn_with(env).await;
     let user = app.new_user().await;
     app.create_task(&user, "behind the lock").await;
@@ -171,9 +169,7 @@ impl Drop for BackendProcess {
 #[tokio::test]
 async fn sigterm_during_a_burst_of_writes_keeps_every_acknowledged_write() {
     let database_url = fresh_postgres_database().await;
-    let mut env = base_env(&database_url);
-    env.insert("SHUTDOWN_DELAY_MS".into(), "3000".into());
-    env.insert("SHUTDOWN_TIMEOUT_SECS".into(), "10".into());
+    let env = env_with(&database_url, &[("SHUTDOWN_DELAY_MS", "3000"), ("SHUTDOWN_TIMEOUT_SECS", "10")]);
     let mut backend = BackendProcess::start(env);
     let client = reqwest::Client::new();
 

@@ -58,9 +58,14 @@ where
     seq.end()
 }
 
-/// A [`Task`] borrowing its text from a row.
+/// A [`Task`] borrowing its text from a row: the one reader of task rows
+/// (`Task` is built from it). It reads by position and without sqlx's
+/// per-value type check (the migrations fix the types), because looking
+/// each column up by name and checking its type, row after row, was a
+/// visible share of listing tasks; decoding still fails cleanly on a
+/// mismatch.
 #[derive(Serialize)]
-struct TaskRef<'r> {
+pub(super) struct TaskRef<'r> {
     id: i64,
     user_id: &'r str,
     title: &'r str,
@@ -72,7 +77,7 @@ struct TaskRef<'r> {
     updated_at: DateTime<Utc>,
 }
 
-// Positions as in `task_columns!`, like `Task`'s own `FromRow`.
+// Positions as in `task_columns!`.
 impl<'r, R: Row> FromRow<'r, R> for TaskRef<'r>
 where
     usize: ColumnIndex<R>,
@@ -91,6 +96,20 @@ where
             created_at: row.try_get_unchecked(5)?,
             updated_at: row.try_get_unchecked(6)?,
         })
+    }
+}
+
+impl From<TaskRef<'_>> for Task {
+    fn from(task: TaskRef<'_>) -> Self {
+        Task {
+            id: task.id,
+            user_id: task.user_id.to_owned(),
+            title: task.title.to_owned(),
+            description: task.description.map(str::to_owned),
+            completed: task.completed,
+            created_at: task.created_at,
+            updated_at: task.updated_at,
+        }
     }
 }
 

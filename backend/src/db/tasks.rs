@@ -1,9 +1,13 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::{ColumnIndex, Decode, FromRow, Row, Type};
+use sqlx::{FromRow, Row};
 use utoipa::ToSchema;
 
-use super::{rfc3339, with_pool, Db, TaskRows};
+use super::{
+    rfc3339,
+    task_rows::{TaskRef, TaskRows},
+    with_pool, Db,
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Task {
@@ -18,10 +22,8 @@ pub struct Task {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The columns every task query returns, in the order [`Task`]'s `FromRow`
-/// reads them: by position and without sqlx's per-value type check (the
-/// migrations fix the types), because both, row after row, were a visible
-/// share of listing tasks. Decoding still fails cleanly on a mismatch.
+/// The columns every task query returns, in the order [`TaskRef`] reads
+/// them (by position: see there).
 macro_rules! task_columns {
     () => {
         "id, user_id, title, description, completed, created_at, updated_at"
@@ -30,22 +32,10 @@ macro_rules! task_columns {
 
 impl<'r, R: Row> FromRow<'r, R> for Task
 where
-    usize: ColumnIndex<R>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    String: Decode<'r, R::Database> + Type<R::Database>,
-    bool: Decode<'r, R::Database> + Type<R::Database>,
-    DateTime<Utc>: Decode<'r, R::Database> + Type<R::Database>,
+    TaskRef<'r>: FromRow<'r, R>,
 {
     fn from_row(row: &'r R) -> sqlx::Result<Self> {
-        Ok(Task {
-            id: row.try_get_unchecked(0)?,
-            user_id: row.try_get_unchecked(1)?,
-            title: row.try_get_unchecked(2)?,
-            description: row.try_get_unchecked(3)?,
-            completed: row.try_get_unchecked(4)?,
-            created_at: row.try_get_unchecked(5)?,
-            updated_at: row.try_get_unchecked(6)?,
-        })
+        TaskRef::from_row(row).map(Task::from)
     }
 }
 

@@ -79,6 +79,13 @@ pub fn base_env(database_url: &str) -> HashMap<String, String> {
     ])
 }
 
+/// [`base_env`] with some settings added or replaced.
+pub fn env_with(database_url: &str, settings: &[(&str, &str)]) -> HashMap<String, String> {
+    let mut env = base_env(database_url);
+    env.extend(settings.iter().map(|(key, value)| (key.to_string(), value.to_string())));
+    env
+}
+
 /// A running in-process backend and an HTTP client for it.
 pub struct TestApp {
     pub base: String,
