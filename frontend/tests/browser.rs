@@ -10,8 +10,11 @@ use std::{
 };
 
 use common::Stack;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use serde_json::json;
+
+/// How long the page may take to show what a step waits for.
+const WAIT: Duration = Duration::from_secs(15);
 
 struct ChromeDriver(Child);
 
@@ -63,6 +66,20 @@ async fn fill(client: &Client, css: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
+async fn click(client: &Client, css: &str) {
+    client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+/// Waits, for a bounded time, until the page shows `what`.
+async fn wait_for(client: &Client, what: Locator<'_>) -> Element {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(what)
+        .await
+        .unwrap_or_else(|error| panic!("{what:?} never appeared: {error}"))
+}
+
 async fn screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.unwrap();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
@@ -76,37 +93,30 @@ async fn a_user_signs_up_adds_tasks_by_form_and_by_chat_and_completes_one() {
     let profile = tempfile::tempdir().unwrap();
     let (_driver, client) = browser(profile.path()).await;
     let base = &stack.frontend.base;
-    let wait = Duration::from_secs(15);
 
     client.goto(&format!("{base}/sign-up")).await.unwrap();
     fill(&client, "#email", "browser@example.com").await;
     fill(&client, "#password", "password123").await;
-    client.find(Locator::Css("form.stack button[type=submit]")).await.unwrap().click().await.unwrap();
-    client.wait().at_most(wait).for_element(Locator::Css(".notice")).await.unwrap();
+    click(&client, "form.stack button[type=submit]").await;
+    wait_for(&client, Locator::Css(".notice")).await;
     assert!(client.current_url().await.unwrap().path().ends_with("/tasks"));
 
     fill(&client, "#title", "Water the plants").await;
     fill(&client, "#description", "The ferns need it most").await;
-    client.find(Locator::Css("form.add-form button[type=submit]")).await.unwrap().click().await.unwrap();
-    client
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::XPath("//span[@class='title' and text()='Water the plants']"))
-        .await
-        .unwrap();
+    click(&client, "form.add-form button[type=submit]").await;
+    wait_for(&client, Locator::XPath("//span[@class='title' and text()='Water the plants']")).await;
 
     // The assistant, through the page's script (no reload).
     client.goto(&format!("{base}/chat")).await.unwrap();
     fill(&client, "#message", "Add a task to buy milk").await;
-    client.find(Locator::Css("#chat-form button[type=submit]")).await.unwrap().click().await.unwrap();
-    let reply = client
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::XPath(
+    click(&client, "#chat-form button[type=submit]").await;
+    let reply = wait_for(
+        &client,
+        Locator::XPath(
             "//li[contains(@class,'assistant') and not(contains(@class,'pending'))]/div[contains(., 'Buy milk')]",
-        ))
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
     assert!(reply.text().await.unwrap().contains("I added \"Buy milk\""));
     assert!(
         client.current_url().await.unwrap().query().unwrap_or_default().starts_with("c="),
@@ -115,13 +125,12 @@ async fn a_user_signs_up_adds_tasks_by_form_and_by_chat_and_completes_one() {
     let listed = client.find(Locator::Css("#conversation-list a[aria-current]")).await.unwrap();
     assert_eq!(listed.text().await.unwrap(), "Add a task to buy milk", "the new conversation is listed");
     fill(&client, "#message", "What's pending?").await;
-    client.find(Locator::Css("#chat-form button[type=submit]")).await.unwrap().click().await.unwrap();
-    client
-        .wait()
-        .at_most(wait)
-        .for_element(Locator::XPath("//li[contains(@class,'assistant')]/div[contains(., 'You have 2 pending tasks')]"))
-        .await
-        .unwrap();
+    click(&client, "#chat-form button[type=submit]").await;
+    wait_for(
+        &client,
+        Locator::XPath("//li[contains(@class,'assistant')]/div[contains(., 'You have 2 pending tasks')]"),
+    )
+    .await;
     screenshot(&client, "chat.png").await;
 
     // Back on the list, the chat's task is there; complete it.
@@ -135,7 +144,7 @@ async fn a_user_signs_up_adds_tasks_by_form_and_by_chat_and_completes_one() {
         .await
         .unwrap();
     let done =
-        client.wait().at_most(wait).for_element(Locator::XPath(&format!("{milk}[contains(@class,'done')]"))).await;
+        client.wait().at_most(WAIT).for_element(Locator::XPath(&format!("{milk}[contains(@class,'done')]"))).await;
     assert!(done.is_ok(), "Buy milk is shown as completed");
     let pending = client.find(Locator::XPath("//li[.//span[text()='Water the plants']]")).await.unwrap();
     assert!(!pending.attr("class").await.unwrap().unwrap_or_default().contains("done"));
