@@ -31,7 +31,7 @@ async fn crud_flow(store: Store) {
     assert_eq!(created["completed"], false);
     assert_eq!(created["user_id"], user.id.as_str());
     let id = created["id"].as_i64().unwrap();
-    let second = app.create_task(&user, "Call mom").await;
+    let second = app.create_task(&user, "Call \"mom\" \\ ☎\tback").await;
 
     let (status, fetched) = app.request(Method::GET, &format!("{tasks}/{id}"), auth, None).await;
     assert_eq!(status, StatusCode::OK);
@@ -51,7 +51,11 @@ async fn crud_flow(store: Store) {
     let pending = app.list_tasks(&user, "pending").await;
     assert_eq!(completed.iter().map(|t| t["id"].as_i64().unwrap()).collect::<Vec<_>>(), vec![id]);
     assert_eq!(pending.iter().map(|t| &t["id"]).collect::<Vec<_>>(), vec![&second["id"]]);
-    assert_eq!(app.list_tasks(&user, "all").await.len(), 2);
+    let mut each = Vec::new();
+    for task in [&created["id"], &second["id"]] {
+        each.push(app.request(Method::GET, &format!("{tasks}/{task}"), auth, None).await.1);
+    }
+    assert_eq!(app.list_tasks(&user, "all").await, each, "the list shows each task as it reads alone");
 
     let (_, reopened) = app.request(Method::PATCH, &format!("{tasks}/{id}/complete"), auth, None).await;
     assert_eq!(reopened["completed"], false, "complete toggles back");

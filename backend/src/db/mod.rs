@@ -9,6 +9,7 @@ mod postgres_pool;
 mod rfc3339;
 mod task_rows;
 mod tasks;
+mod timestamp;
 mod users;
 
 pub use conversations::{Conversation, Message, NewMessage};

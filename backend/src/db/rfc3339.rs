@@ -1,15 +1,17 @@
 //! Timestamps as RFC 3339 text, byte for byte as chrono's serde support
-//! writes them (`2026-11-22T02:35:00.123456Z`), but without `core::fmt`: a
-//! task list carries two timestamps per task, and chrono's formatter was a
-//! visible share of the list endpoint's CPU time.
+//! writes them (`2026-11-22T02:35:00.123456Z`), but without `core::fmt` or
+//! chrono's calendar types: a task list carries two timestamps per task, and
+//! formatting them was a visible share of the list endpoint's CPU time.
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Serialize, Serializer};
+
+use super::timestamp::Timestamp;
 
 /// For `#[serde(serialize_with = "rfc3339::serialize")]`.
 pub fn serialize<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
     let mut buf = [0; MAX_LEN];
-    match write(at, &mut buf) {
+    match write(Timestamp::from(*at), &mut buf) {
         Some(text) => serializer.serialize_str(text),
         // Years beyond four digits and leap seconds: chrono knows how.
         None => at.serialize(serializer),
@@ -17,22 +19,26 @@ pub fn serialize<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`
-const MAX_LEN: usize = 30;
+pub(super) const MAX_LEN: usize = 30;
 
-fn write<'a>(at: &DateTime<Utc>, buf: &'a mut [u8; MAX_LEN]) -> Option<&'a str> {
-    let (year, nanos) = (at.year(), at.nanosecond());
-    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
+/// The text for `at`, or `None` for what only chrono writes (years outside
+/// 0000–9999, leap seconds).
+pub(super) fn write(at: Timestamp, buf: &mut [u8; MAX_LEN]) -> Option<&str> {
+    let (days, second_of_day) = (at.secs.div_euclid(86_400), at.secs.rem_euclid(86_400) as u32);
+    let (year, month, day) = civil_from_days(days);
+    if !(0..=9999).contains(&year) || at.nanos >= 1_000_000_000 {
         return None;
     }
     buf[..19].copy_from_slice(b"0000-00-00T00:00:00");
     digits(&mut buf[0..4], year as u32);
-    digits(&mut buf[5..7], at.month());
-    digits(&mut buf[8..10], at.day());
-    digits(&mut buf[11..13], at.hour());
-    digits(&mut buf[14..16], at.minute());
-    digits(&mut buf[17..19], at.second());
+    digits(&mut buf[5..7], month);
+    digits(&mut buf[8..10], day);
+    digits(&mut buf[11..13], second_of_day / 3600);
+    digits(&mut buf[14..16], second_of_day / 60 % 60);
+    digits(&mut buf[17..19], second_of_day % 60);
     // chrono's `SecondsFormat::AutoSi`: as many fraction digits as needed, in
     // groups of three.
+    let nanos = at.nanos;
     let fraction = match nanos {
         0 => 0,
         n if n % 1_000_000 == 0 => 3,
@@ -47,6 +53,20 @@ fn write<'a>(at: &DateTime<Utc>, buf: &'a mut [u8; MAX_LEN]) -> Option<&'a str> 
     }
     buf[len] = b'Z';
     std::str::from_utf8(&buf[..=len]).ok()
+}
+
+/// Year, month and day of the proleptic Gregorian calendar for a count of
+/// days since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
+    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 } as u32;
+    (year_of_era + era * 400 + i64::from(month <= 2), month, day)
 }
 
 /// Writes `value` as exactly `out.len()` decimal digits.
