@@ -30,6 +30,9 @@ async fn crud_flow(store: Store) {
     assert_eq!(created["description"], "milk, eggs");
     assert_eq!(created["completed"], false);
     assert_eq!(created["user_id"], user.id.as_str());
+    let created_at: chrono::DateTime<chrono::Utc> = created["created_at"].as_str().unwrap().parse().unwrap();
+    let age = chrono::Utc::now() - created_at;
+    assert!(age.abs() < chrono::Duration::minutes(1), "created {created_at}, {age} ago");
     let id = created["id"].as_i64().unwrap();
     let second = app.create_task(&user, "Call \"mom\" \\ ☎\tback").await;
 

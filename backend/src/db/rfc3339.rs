@@ -11,19 +11,19 @@ use super::timestamp::Timestamp;
 /// For `#[serde(serialize_with = "rfc3339::serialize")]`.
 pub fn serialize<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
     let mut buf = [0; MAX_LEN];
-    match write(Timestamp::from(*at), &mut buf) {
-        Some(text) => serializer.serialize_str(text),
+    match write(Timestamp::from(*at), &mut buf).map(std::str::from_utf8) {
+        Some(Ok(text)) => serializer.serialize_str(text),
         // Years beyond four digits and leap seconds: chrono knows how.
-        None => at.serialize(serializer),
+        _ => at.serialize(serializer),
     }
 }
 
 /// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`
 pub(super) const MAX_LEN: usize = 30;
 
-/// The text for `at`, or `None` for what only chrono writes (years outside
-/// 0000–9999, leap seconds).
-pub(super) fn write(at: Timestamp, buf: &mut [u8; MAX_LEN]) -> Option<&str> {
+/// The ASCII text for `at`, or `None` for what only chrono writes (years
+/// outside 0000–9999, leap seconds).
+pub(super) fn write(at: Timestamp, buf: &mut [u8; MAX_LEN]) -> Option<&[u8]> {
     let (days, second_of_day) = (at.secs.div_euclid(86_400), at.secs.rem_euclid(86_400) as u32);
     let (year, month, day) = civil_from_days(days);
     if !(0..=9999).contains(&year) || at.nanos >= 1_000_000_000 {
@@ -38,21 +38,20 @@ pub(super) fn write(at: Timestamp, buf: &mut [u8; MAX_LEN]) -> Option<&str> {
     digits(&mut buf[17..19], second_of_day % 60);
     // chrono's `SecondsFormat::AutoSi`: as many fraction digits as needed, in
     // groups of three.
-    let nanos = at.nanos;
-    let fraction = match nanos {
-        0 => 0,
-        n if n % 1_000_000 == 0 => 3,
-        n if n % 1_000 == 0 => 6,
-        _ => 9,
+    let (fraction_len, fraction) = match at.nanos {
+        0 => (0, 0),
+        n if n % 1_000_000 == 0 => (3, n / 1_000_000),
+        n if n % 1_000 == 0 => (6, n / 1_000),
+        n => (9, n),
     };
     let mut len = 19;
-    if fraction > 0 {
+    if fraction_len > 0 {
         buf[len] = b'.';
-        digits(&mut buf[len + 1..len + 1 + fraction], nanos / 10u32.pow(9 - fraction as u32));
-        len += 1 + fraction;
+        digits(&mut buf[len + 1..len + 1 + fraction_len], fraction);
+        len += 1 + fraction_len;
     }
     buf[len] = b'Z';
-    std::str::from_utf8(&buf[..=len]).ok()
+    Some(&buf[..=len])
 }
 
 /// Year, month and day of the proleptic Gregorian calendar for a count of
@@ -69,11 +68,25 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year_of_era + era * 400 + i64::from(month <= 2), month, day)
 }
 
-/// Writes `value` as exactly `out.len()` decimal digits.
+/// Writes `value` as exactly `out.len()` decimal digits, two at a time.
 fn digits(out: &mut [u8], mut value: u32) {
-    for slot in out.iter_mut().rev() {
-        *slot = b'0' + (value % 10) as u8;
-        value /= 10;
+    const PAIRS: [[u8; 2]; 100] = {
+        let mut pairs = [[0; 2]; 100];
+        let mut i = 0;
+        while i < 100 {
+            pairs[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+            i += 1;
+        }
+        pairs
+    };
+    let mut end = out.len();
+    while end >= 2 {
+        out[end - 2..end].copy_from_slice(&PAIRS[(value % 100) as usize]);
+        value /= 100;
+        end -= 2;
+    }
+    if end == 1 {
+        out[0] = b'0' + (value % 10) as u8;
     }
 }
 

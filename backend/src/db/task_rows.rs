@@ -121,7 +121,7 @@ fn write_timestamp(out: &mut Vec<u8>, at: Timestamp) -> serde_json::Result<()> {
         // Digits, dashes and colons: nothing to escape.
         Some(text) => {
             out.push(b'"');
-            out.extend_from_slice(text.as_bytes());
+            out.extend_from_slice(text);
             out.push(b'"');
             Ok(())
         }

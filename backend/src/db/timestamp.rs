@@ -25,17 +25,15 @@ pub struct Timestamp {
 
 /// 2000-01-01T00:00:00Z, PostgreSQL's epoch, in Unix seconds.
 const POSTGRES_EPOCH: i64 = 946_684_800;
+const MIN_SECS: i64 = DateTime::<Utc>::MIN_UTC.timestamp();
+const MAX_SECS: i64 = DateTime::<Utc>::MAX_UTC.timestamp();
 
 impl Timestamp {
     fn from_postgres_micros(micros: i64) -> Result<Self, BoxDynError> {
         let secs = micros.div_euclid(1_000_000).checked_add(POSTGRES_EPOCH);
         let nanos = micros.rem_euclid(1_000_000) as u32 * 1_000;
         match secs {
-            Some(secs)
-                if (DateTime::<Utc>::MIN_UTC.timestamp()..=DateTime::<Utc>::MAX_UTC.timestamp()).contains(&secs) =>
-            {
-                Ok(Timestamp { secs, nanos })
-            }
+            Some(secs) if (MIN_SECS..=MAX_SECS).contains(&secs) => Ok(Timestamp { secs, nanos }),
             // PostgreSQL's ±infinity, among others.
             _ => Err(format!("timestamp {micros} µs after 2000-01-01 is out of range").into()),
         }
@@ -62,7 +60,10 @@ impl Type<Postgres> for Timestamp {
 impl<'r> Decode<'r, Postgres> for Timestamp {
     fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
         match value.format() {
-            PgValueFormat::Binary => Timestamp::from_postgres_micros(<i64 as Decode<Postgres>>::decode(value)?),
+            PgValueFormat::Binary => {
+                let micros = value.as_bytes()?.try_into().map_err(|_| "a timestamp is eight bytes")?;
+                Timestamp::from_postgres_micros(i64::from_be_bytes(micros))
+            }
             PgValueFormat::Text => Ok(<DateTime<Utc> as Decode<Postgres>>::decode(value)?.into()),
         }
     }
