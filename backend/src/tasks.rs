@@ -12,12 +12,12 @@ use utoipa::{IntoParams, ToSchema};
 use crate::{
     app::AppState,
     auth::AuthUser,
-    db::{StatusFilter, Task, TaskRows},
+    db::{StatusFilter, Task},
     error::{
         extract::{Json, Path, Query},
         ApiError, ApiResult, ErrorBody,
     },
-    json_list::JsonList,
+    json_list::{JsonBody, BYTES_PER_ITEM},
     validate,
 };
 
@@ -88,8 +88,11 @@ pub async fn list_tasks(
     user: AuthUser,
     State(state): State<AppState>,
     Query(query): Query<ListQuery>,
-) -> ApiResult<JsonList<TaskRows>> {
-    Ok(JsonList(state.db.list_task_rows(user.id(), query.status).await?))
+) -> ApiResult<JsonBody> {
+    // Room for 64 tasks before the buffer has to grow.
+    let mut body = Vec::with_capacity(64 * BYTES_PER_ITEM);
+    state.db.write_task_list(user.id(), query.status, &mut body).await?;
+    Ok(JsonBody(body))
 }
 
 #[utoipa::path(post, path = "/api/{user_id}/tasks", tag = "tasks", params(UserPath),

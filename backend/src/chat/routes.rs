@@ -119,10 +119,7 @@ pub async fn chat(
         (status = 401, description = "Missing or invalid token", body = ErrorBody),
         (status = 403, description = "Another user's id", body = ErrorBody),
     ))]
-pub async fn list_conversations(
-    user: AuthUser,
-    State(state): State<AppState>,
-) -> ApiResult<JsonList<Vec<Conversation>>> {
+pub async fn list_conversations(user: AuthUser, State(state): State<AppState>) -> ApiResult<JsonList<Conversation>> {
     Ok(JsonList(state.db.list_conversations(user.id()).await?))
 }
 
@@ -139,7 +136,7 @@ pub async fn list_messages(
     user: AuthUser,
     State(state): State<AppState>,
     Path(path): Path<ConversationPath>,
-) -> ApiResult<JsonList<Vec<Message>>> {
+) -> ApiResult<JsonList<Message>> {
     state.db.get_conversation(user.id(), path.id).await?.ok_or(ApiError::NotFound("conversation"))?;
     Ok(JsonList(state.db.list_messages(user.id(), path.id).await?))
 }

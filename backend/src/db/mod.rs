@@ -14,7 +14,6 @@ mod users;
 
 pub use conversations::{Conversation, Message, NewMessage};
 pub use postgres_pool::PgPool;
-pub use task_rows::TaskRows;
 pub use tasks::{NewTask, StatusFilter, Task, TaskChanges};
 pub use users::User;
 

@@ -1,60 +1,33 @@
-//! The task list as the database returned it, written as JSON without copies.
+//! The task list written as JSON while the rows arrive.
 //!
 //! Listing is the API's busiest call. Decoding every row into a [`Task`]
 //! copies three strings per task only to serialize and drop them, and
-//! serde's derived code escapes every field name, row after row; here the
-//! JSON is written straight from the driver's row buffers with the field
-//! names as constants, in the same shape as `Task` (the tests below hold the
-//! two together).
+//! serde's derived code escapes every field name, row after row; here each
+//! row is written as JSON straight from the driver's buffer as it comes off
+//! the connection, with the field names as constants, in the same shape as
+//! `Task` (the tests below hold the two together).
 
-use sqlx::{postgres::PgRow, sqlite::SqliteRow, ColumnIndex, Decode, FromRow, Row, Type};
+use futures_util::{Stream, TryStreamExt};
+use sqlx::{ColumnIndex, Decode, FromRow, Row, Type};
 
 use super::{rfc3339, timestamp::Timestamp, Task};
 
-pub enum TaskRows {
-    Postgres(Vec<PgRow>),
-    Sqlite(Vec<SqliteRow>),
-}
-
-impl TaskRows {
-    pub fn len(&self) -> usize {
-        match self {
-            TaskRows::Postgres(rows) => rows.len(),
-            TaskRows::Sqlite(rows) => rows.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    pub fn into_tasks(self) -> sqlx::Result<Vec<Task>> {
-        match self {
-            TaskRows::Postgres(rows) => rows.iter().map(Task::from_row).collect(),
-            TaskRows::Sqlite(rows) => rows.iter().map(Task::from_row).collect(),
-        }
-    }
-
-    /// Appends the rows to `out` as a JSON array of tasks.
-    pub fn write_json(&self, out: &mut Vec<u8>) -> anyhow::Result<()> {
-        match self {
-            TaskRows::Postgres(rows) => write_rows(rows, out),
-            TaskRows::Sqlite(rows) => write_rows(rows, out),
-        }
-    }
-}
-
-fn write_rows<'r, R>(rows: &'r [R], out: &mut Vec<u8>) -> anyhow::Result<()>
+/// Appends the task rows of `rows` to `out` as a JSON array.
+pub(super) async fn write_json<R, S>(rows: S, out: &mut Vec<u8>) -> sqlx::Result<()>
 where
     R: Row,
-    TaskRef<'r>: FromRow<'r, R>,
+    for<'r> TaskRef<'r>: FromRow<'r, R>,
+    S: Stream<Item = sqlx::Result<R>>,
 {
+    let mut rows = std::pin::pin!(rows);
     out.push(b'[');
-    for (i, row) in rows.iter().enumerate() {
-        if i > 0 {
+    let mut first = true;
+    while let Some(row) = rows.try_next().await? {
+        if !first {
             out.push(b',');
         }
-        TaskRef::from_row(row)?.write_json(out)?;
+        first = false;
+        TaskRef::from_row(&row)?.write_json(out).map_err(|error| sqlx::Error::Decode(error.into()))?;
     }
     out.push(b']');
     Ok(())
@@ -172,9 +145,9 @@ mod tests {
 
     use crate::db::{Db, NewTask, StatusFilter, TaskChanges};
 
-    fn json(rows: &super::TaskRows) -> String {
+    async fn json(db: &Db, user_id: &str) -> String {
         let mut out = Vec::new();
-        rows.write_json(&mut out).unwrap();
+        db.write_task_list(user_id, StatusFilter::All, &mut out).await.unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -184,7 +157,7 @@ mod tests {
         let db = Db::Sqlite(pool);
         db.migrate().await.unwrap();
         let user = db.create_user("a@b.co", "not a real hash").await.unwrap();
-        assert_eq!(json(&db.list_task_rows(&user.id, StatusFilter::All).await.unwrap()), "[]");
+        assert_eq!(json(&db, &user.id).await, "[]");
 
         let texts = [
             ("Plain", None),
@@ -198,9 +171,8 @@ mod tests {
         }
         db.update_task(&user.id, 2, &TaskChanges { completed: Some(true), ..Default::default() }).await.unwrap();
 
-        let rows = db.list_task_rows(&user.id, StatusFilter::All).await.unwrap();
-        let written = json(&rows);
-        let tasks = rows.into_tasks().unwrap();
+        let written = json(&db, &user.id).await;
+        let tasks = db.list_tasks(&user.id, StatusFilter::All).await.unwrap();
         assert_eq!(tasks.len(), texts.len());
         assert_eq!(written, serde_json::to_string(&tasks).unwrap());
         assert!(written.contains(r#""title":"Quotes \" and \\ and ünïcode ✓ 🚀""#), "{written}");

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use super::{
     rfc3339,
-    task_rows::{TaskRef, TaskRows},
+    task_rows::{self, TaskRef},
     with_pool, Db,
 };
 
@@ -29,6 +29,12 @@ macro_rules! task_columns {
         "id, user_id, title, description, completed, created_at, updated_at"
     };
 }
+
+const LIST_TASKS: &str = concat!(
+    "SELECT ",
+    task_columns!(),
+    " FROM tasks WHERE user_id = $1 AND ($2 IS NULL OR completed = $2) ORDER BY id"
+);
 
 impl<'r, R: Row> FromRow<'r, R> for Task
 where
@@ -76,20 +82,17 @@ impl StatusFilter {
 // Every query names the owner: a task id alone never reaches a row.
 impl Db {
     pub async fn list_tasks(&self, user_id: &str, status: StatusFilter) -> sqlx::Result<Vec<Task>> {
-        self.list_task_rows(user_id, status).await?.into_tasks()
+        with_pool!(self, pool => sqlx::query_as(LIST_TASKS)
+            .bind(user_id).bind(status.completed())
+            .fetch_all(pool).await)
     }
 
-    /// The same list, undecoded, for answering with JSON (see [`TaskRows`]).
-    pub async fn list_task_rows(&self, user_id: &str, status: StatusFilter) -> sqlx::Result<TaskRows> {
-        let sql = concat!(
-            "SELECT ",
-            task_columns!(),
-            " FROM tasks WHERE user_id = $1 AND ($2 IS NULL OR completed = $2) ORDER BY id"
-        );
-        with_pool!(self, pool => sqlx::query(sql)
-            .bind(user_id).bind(status.completed())
-            .fetch_all(pool).await;
-            postgres: TaskRows::Postgres, sqlite: TaskRows::Sqlite)
+    /// The same list appended to `out` as a JSON array (see [`task_rows`]).
+    pub async fn write_task_list(&self, user_id: &str, status: StatusFilter, out: &mut Vec<u8>) -> sqlx::Result<()> {
+        with_pool!(self, pool => {
+            let rows = sqlx::query(LIST_TASKS).bind(user_id).bind(status.completed()).fetch(pool);
+            task_rows::write_json(rows, out).await
+        })
     }
 
     pub async fn create_task(&self, user_id: &str, task: &NewTask) -> sqlx::Result<Task> {
