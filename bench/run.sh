@@ -83,6 +83,17 @@ for round in $(seq 1 "$rounds"); do
     | tee "$work/pgbench.$round.txt"
 done
 
+# Instructions the backend executes per listed task list: unlike req/s they
+# do not drift with the machine's speed. A separate run, because counting
+# slows every context switch a little (needs perf; skipped without it).
+if perf stat -e instructions:u -o /dev/null -- true 2>/dev/null; then
+  echo "== instructions per request: GET /api/{user_id}/tasks for 5 s under perf stat"
+  perf stat -x, -e instructions:u,instructions:k -p "$backend_pid" -o "$work/perf.txt" -- sleep 6 &
+  perf_pid=$!
+  wrk -t2 -c"$connections" -d5s -H "Authorization: Bearer $token" "$base/api/$user_id/tasks" | tee "$work/perf-wrk.txt"
+  wait "$perf_pid"
+fi
+
 echo "== GET /health, $connections connections, ${duration}s"
 wrk -t2 -c"$connections" -d"${duration}s" --latency "$base/health" | tee "$work/health.txt"
 
@@ -91,7 +102,7 @@ echo "== summary"
 echo "startup to first 200 /health: ${startup_ms} ms"
 echo "resident memory idle: ${idle_rss} MB, under load: ${load_rss} MB"
 python3 - "$work" "$rounds" <<'PY'
-import re, statistics, sys
+import os, re, statistics, sys
 work, rounds = sys.argv[1], int(sys.argv[2])
 def ms(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
@@ -109,5 +120,10 @@ for r in range(1, rounds + 1):
     print(f"round {r}: tasks {rps:,.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms; pgbench {tps:,.0f} tps; "
           f"ratio {rps / tps:.0%}; errors: {', '.join(errors) or 'none'}")
 print(f"tasks: median ratio to the ceiling {statistics.median(ratios):.0%}, median p99 {statistics.median(p99s):.2f} ms")
+if os.path.exists(f"{work}/perf.txt"):
+    requests = int(re.search(r"(\d+) requests in", open(f"{work}/perf-wrk.txt").read()).group(1))
+    counts = {line.split(",")[2]: int(line.split(",")[0]) for line in open(f"{work}/perf.txt") if line[:1].isdigit()}
+    print(f"backend instructions per tasks request: {counts['instructions:u'] / requests / 1000:.0f}k user, "
+          f"{counts['instructions:k'] / requests / 1000:.0f}k kernel")
 PY
 awk '/Requests\/sec/ {print "health requests/s: " $2} / 99%/ {print "health p99: " $2}' "$work/health.txt"
