@@ -51,7 +51,7 @@ pub(super) struct TaskRef<'r> {
 
 impl TaskRef<'_> {
     /// Appends the task as JSON: what `Task`'s `Serialize` writes.
-    fn write_json(&self, out: &mut Vec<u8>) -> anyhow::Result<()> {
+    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         out.extend_from_slice(b"{\"id\":");
         out.extend_from_slice(itoa::Buffer::new().format(self.id).as_bytes());
         out.extend_from_slice(b",\"user_id\":");
