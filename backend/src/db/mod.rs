@@ -35,13 +35,8 @@ pub enum Db {
 
 /// Runs `$body` with `$pool` bound to an executor of `$db`: a checked-out
 /// connection on PostgreSQL (see [`postgres_pool`]), the pool on SQLite.
-/// Where the two arms yield different types (raw rows), `postgres:` and
-/// `sqlite:` map each into a common one.
 macro_rules! with_pool {
     ($db:expr, $pool:ident => $body:expr) => {
-        with_pool!($db, $pool => $body; postgres: std::convert::identity, sqlite: std::convert::identity)
-    };
-    ($db:expr, $pool:ident => $body:expr; postgres: $postgres:expr, sqlite: $sqlite:expr) => {
         match $db {
             $crate::db::Db::Postgres(pool) => {
                 let mut conn = pool.checkout().await?;
@@ -49,9 +44,9 @@ macro_rules! with_pool {
                     let $pool = &mut *conn;
                     $body
                 };
-                conn.finish(result).map($postgres)
+                conn.finish(result)
             }
-            $crate::db::Db::Sqlite($pool) => $body.map($sqlite),
+            $crate::db::Db::Sqlite($pool) => $body,
         }
     };
 }
