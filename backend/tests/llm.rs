@@ -62,20 +62,17 @@ impl Provider {
             .mount(&server)
             .await;
         let store = StoreHandle::new(Store::Sqlite).await;
-        let mut env = env_with(
-            &store.url,
-            &[
-                ("LLM_PROVIDER", "openai"),
-                ("LLM_BASE_URL", &format!("{}/v1", server.uri())),
-                ("LLM_API_KEY", "sk-test-key"),
-                ("LLM_MODEL", "gpt-test"),
-                ("LLM_RETRY_BASE_MS", "10"),
-                ("LLM_TIMEOUT_SECS", "2"),
-            ],
-        );
-        for (key, value) in extra {
-            env.insert(key.to_string(), value.to_string());
-        }
+        let base_url = format!("{}/v1", server.uri());
+        let provider = [
+            ("LLM_PROVIDER", "openai"),
+            ("LLM_BASE_URL", base_url.as_str()),
+            ("LLM_API_KEY", "sk-test-key"),
+            ("LLM_MODEL", "gpt-test"),
+            ("LLM_RETRY_BASE_MS", "10"),
+            ("LLM_TIMEOUT_SECS", "2"),
+        ];
+        // `extra` comes last, so a test can replace any of the above.
+        let env = env_with(&store.url, &[&provider[..], extra].concat());
         let mut app = TestApp::spawn_with(env).await;
         app.keep(store);
         Provider { server, app }

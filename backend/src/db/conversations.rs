@@ -1,8 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 use sqlx::Connection as _;
+use utoipa::ToSchema;
 
 use super::{rfc3339, with_pool, Db};
 

@@ -78,13 +78,11 @@ impl TaskRef<'_> {
 fn write_str(out: &mut Vec<u8>, text: &str) -> serde_json::Result<()> {
     // Without an early exit, this loop compiles to vector instructions.
     let escapes = text.bytes().fold(false, |found, b| found | (b < 0x20) | (b == b'"') | (b == b'\\'));
-    if !escapes {
-        out.push(b'"');
-        out.extend_from_slice(text.as_bytes());
-        out.push(b'"');
-        Ok(())
-    } else {
+    if escapes {
         serde_json::to_writer(out, text)
+    } else {
+        write_quoted(out, text.as_bytes());
+        Ok(())
     }
 }
 
@@ -93,14 +91,19 @@ fn write_timestamp(out: &mut Vec<u8>, at: Timestamp) -> serde_json::Result<()> {
     match rfc3339::write(at, &mut buf) {
         // Digits, dashes and colons: nothing to escape.
         Some(text) => {
-            out.push(b'"');
-            out.extend_from_slice(text);
-            out.push(b'"');
+            write_quoted(out, text);
             Ok(())
         }
         // Years beyond four digits and leap seconds: as chrono writes them.
         None => serde_json::to_writer(out, &at.to_datetime()),
     }
+}
+
+/// Appends `text`, which needs no escaping, as a JSON string.
+fn write_quoted(out: &mut Vec<u8>, text: &[u8]) {
+    out.push(b'"');
+    out.extend_from_slice(text);
+    out.push(b'"');
 }
 
 // Positions as in `task_columns!`.
