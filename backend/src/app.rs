@@ -27,7 +27,7 @@ use crate::{
     db::Db,
     error::ApiError,
     health::{self, Readiness, SharedReadiness},
-    openapi, tasks, telemetry,
+    idempotency, openapi, tasks, telemetry,
 };
 
 /// Largest JSON body the API accepts.
@@ -39,6 +39,8 @@ pub struct AppState {
     pub keys: TokenKeys,
     pub config: Arc<Config>,
     pub readiness: SharedReadiness,
+    /// The readiness probe's own connection, apart from the busy pool.
+    pub probe: Db,
     pub assistant: Assistant,
 }
 
@@ -56,6 +58,7 @@ impl App {
     /// (port 0 picks a free port, so tests can run side by side).
     pub async fn build(config: Config) -> anyhow::Result<App> {
         let db = Db::connect(&config).await?;
+        let probe = Db::connect_probe(&config).await?;
         let readiness: SharedReadiness = Arc::new(Readiness::default());
         match db.migrate().await {
             Ok(()) => readiness.mark_migrated(),
@@ -66,6 +69,7 @@ impl App {
                 tokio::spawn(migrate_until_done(db.clone(), readiness.clone()));
             }
         }
+        tokio::spawn(idempotency::forget_expired_keys(db.clone()));
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .user_agent(concat!("todo-chatbot/", env!("CARGO_PKG_VERSION")))
@@ -74,6 +78,7 @@ impl App {
             assistant: Assistant::new(config.llm.as_ref(), http),
             keys: TokenKeys::new(&config.auth_secret, config.token_ttl),
             db,
+            probe,
             readiness,
             config: Arc::new(config),
         };
@@ -117,6 +122,7 @@ impl App {
         let extra = metrics_listener.map(|l| (l, metrics)).into_iter().collect();
         serve(listener, router, extra, signal, drain).await?;
         state.db.close().await;
+        state.probe.close().await;
         tracing::info!("shut down cleanly");
         Ok(())
     }

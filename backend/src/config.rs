@@ -46,6 +46,9 @@ pub struct Config {
     pub db_max_connections: u32,
     /// How long a request waits for a free database connection before a 503.
     pub db_acquire_timeout: Duration,
+    /// Upper bound of one database operation, waiting included; also the
+    /// server-side statement timeout on PostgreSQL.
+    pub db_timeout: Duration,
     /// After SIGTERM, how long readiness reports 503 before the listener stops,
     /// so that Kubernetes removes the pod from its Services first.
     pub shutdown_delay: Duration,
@@ -117,6 +120,7 @@ impl Config {
             },
             db_max_connections: parse(&lookup, "DB_MAX_CONNECTIONS", 10)?,
             db_acquire_timeout: Duration::from_millis(parse(&lookup, "DB_ACQUIRE_TIMEOUT_MS", 1000)?),
+            db_timeout: Duration::from_millis(parse(&lookup, "DB_TIMEOUT_MS", 5000)?.max(1)),
             shutdown_delay: Duration::from_millis(parse(&lookup, "SHUTDOWN_DELAY_MS", 0)?),
             shutdown_timeout: Duration::from_secs(parse(&lookup, "SHUTDOWN_TIMEOUT_SECS", 20)?),
             log_json: lookup("LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),

@@ -10,6 +10,8 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::db::Outage;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{0}")]
@@ -28,7 +30,13 @@ pub enum ApiError {
     Conflict(String),
     #[error("{message}")]
     Rejected { status: StatusCode, message: String },
-    /// The connection pool stayed exhausted or the database is unreachable.
+    /// A refusal with a code of its own, e.g. `idempotency_key_reused`.
+    #[error("{message}")]
+    Coded { status: StatusCode, code: &'static str, message: String },
+    /// The database is unreachable, busy or full (see [`Outage`]): retry later.
+    #[error("{}", outage_message(*.outage))]
+    Outage { outage: Outage, source: sqlx::Error },
+    /// Too busy to take this request now.
     #[error("the service is busy, please retry")]
     Unavailable,
     #[error("the assistant's language model is unavailable: {0}")]
@@ -58,10 +66,19 @@ impl ApiError {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::Rejected { status, .. } => (*status, rejection_code(*status)),
-            ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::Coded { status, code, .. } => (*status, code),
+            ApiError::Outage { outage: Outage::StorageFull, .. } => (StatusCode::SERVICE_UNAVAILABLE, "storage_full"),
+            ApiError::Outage { .. } | ApiError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::LlmUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "llm_unavailable"),
             ApiError::Database(_) | ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
+    }
+}
+
+fn outage_message(outage: Outage) -> &'static str {
+    match outage {
+        Outage::Unavailable => "the service is busy or its database is unreachable; please retry",
+        Outage::StorageFull => "the database is out of space, so nothing was saved; please try again later",
     }
 }
 
@@ -76,9 +93,11 @@ fn rejection_code(status: StatusCode) -> &'static str {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
+        if let Some(outage) = Outage::of(&error) {
+            return ApiError::Outage { outage, source: error };
+        }
         match error {
             sqlx::Error::RowNotFound => ApiError::NotFound("record"),
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => ApiError::Unavailable,
             sqlx::Error::Database(ref db) if db.is_unique_violation() => {
                 ApiError::Conflict("that record already exists".into())
             }
@@ -100,8 +119,8 @@ impl IntoResponse for ApiError {
                 tracing::error!(error = format!("{error:#}"), "internal error");
                 "an internal error occurred".to_string()
             }
-            ApiError::Unavailable => {
-                tracing::warn!("database unavailable or connection pool exhausted");
+            ApiError::Outage { outage, source } => {
+                tracing::warn!(error = %source, ?outage, "database outage; answered 503");
                 self.to_string()
             }
             other => other.to_string(),

@@ -1,8 +1,11 @@
 //! `/api/{user_id}/tasks`: the REST face of the task list.
 
+use std::time::Duration;
+
 use axum::{
     extract::State,
     http::StatusCode,
+    response::{IntoResponse, Response},
     routing::{get, patch},
     Router,
 };
@@ -17,6 +20,7 @@ use crate::{
         extract::{Json, Path, Query},
         ApiError, ApiResult, ErrorBody,
     },
+    idempotency::{self, Begun, IdempotencyKey, IdempotencyKeyParam},
     json_list::{JsonBody, BYTES_PER_ITEM},
     validate,
 };
@@ -71,6 +75,9 @@ pub struct TaskPath {
     id: i64,
 }
 
+/// How long a retry waits for the first request with its key to finish.
+const CREATE_WAIT: Duration = Duration::from_secs(5);
+
 fn not_found() -> ApiError {
     ApiError::NotFound("task")
 }
@@ -95,26 +102,34 @@ pub async fn list_tasks(
     Ok(JsonBody(body))
 }
 
-#[utoipa::path(post, path = "/api/{user_id}/tasks", tag = "tasks", params(UserPath),
+#[utoipa::path(post, path = "/api/{user_id}/tasks", tag = "tasks", params(UserPath, IdempotencyKeyParam),
     security(("bearer" = [])), request_body = CreateTask,
     responses(
-        (status = 201, description = "Created", body = Task),
-        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 201, description = "Created (or, with a reused Idempotency-Key, the first answer again)", body = Task),
+        (status = 400, description = "Malformed body or Idempotency-Key", body = ErrorBody),
         (status = 401, description = "Missing or invalid token", body = ErrorBody),
         (status = 403, description = "Another user's id", body = ErrorBody),
+        (status = 409, description = "A request with this Idempotency-Key is still running", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
-        (status = 422, description = "Invalid title or description", body = ErrorBody),
+        (status = 422, description = "Invalid title or description, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 503, description = "The database is unavailable or full; retry", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id()))]
 pub async fn create_task(
     user: AuthUser,
     State(state): State<AppState>,
+    key: IdempotencyKey,
     Json(body): Json<CreateTask>,
-) -> ApiResult<(StatusCode, axum::Json<Task>)> {
+) -> ApiResult<Response> {
     let task = validate::new_task(&body.title, body.description.as_deref())?;
-    let created = state.db.create_task(user.id(), &task).await?;
-    Ok((StatusCode::CREATED, axum::Json(created)))
+    let claimed = match idempotency::begin(&state.db, user.id(), key, "POST /tasks", &body, CREATE_WAIT).await? {
+        Begun::Run(claimed) => claimed,
+        Begun::Replay(answer) => return Ok(answer),
+    };
+    let created = state.db.create_task(user.id(), &task, claimed.record(StatusCode::CREATED)).await?;
+    claimed.recorded();
+    Ok((StatusCode::CREATED, axum::Json(created)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/{user_id}/tasks/{id}", tag = "tasks", params(TaskPath),

@@ -4,8 +4,12 @@
 //! database, stores the user's message before the agent runs (so it is never
 //! lost), stores the reply, and answers.
 
+use std::time::Duration;
+
 use axum::{
     extract::State,
+    http::StatusCode,
+    response::{IntoResponse, Response},
     routing::{get, post},
     Router,
 };
@@ -21,10 +25,14 @@ use crate::{
         extract::{Json, Path},
         ApiError, ApiResult, ErrorBody,
     },
+    idempotency::{self, Begun, IdempotencyKey, IdempotencyKeyParam},
     json_list::JsonList,
 };
 
 const MESSAGE_MAX: usize = 4000;
+/// How long a retry waits for the first turn with its Idempotency-Key: a
+/// turn may wait on a language model.
+const TURN_WAIT: Duration = Duration::from_secs(55);
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -64,24 +72,27 @@ pub struct ConversationPath {
     id: i64,
 }
 
-#[utoipa::path(post, path = "/api/{user_id}/chat", tag = "chat", params(UserPath),
+#[utoipa::path(post, path = "/api/{user_id}/chat", tag = "chat", params(UserPath, IdempotencyKeyParam),
     security(("bearer" = [])), request_body = ChatRequest,
     responses(
-        (status = 200, description = "The assistant's answer and the tools it ran", body = ChatResponse),
-        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 200, description = "The assistant's answer and the tools it ran (or, with a reused Idempotency-Key, the first answer again)", body = ChatResponse),
+        (status = 400, description = "Malformed body or Idempotency-Key", body = ErrorBody),
         (status = 401, description = "Missing or invalid token", body = ErrorBody),
         (status = 403, description = "Another user's id", body = ErrorBody),
         (status = 404, description = "No such conversation for this user", body = ErrorBody),
+        (status = 409, description = "A request with this Idempotency-Key is still running", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 415, description = "Not JSON", body = ErrorBody),
-        (status = 422, description = "Empty or too long message", body = ErrorBody),
+        (status = 422, description = "Empty or too long message, or an Idempotency-Key used for another request", body = ErrorBody),
+        (status = 503, description = "The database is unavailable or full; retry", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(user_id = %user.id()))]
 pub async fn chat(
     user: AuthUser,
     State(state): State<AppState>,
+    key: IdempotencyKey,
     Json(request): Json<ChatRequest>,
-) -> ApiResult<axum::Json<ChatResponse>> {
+) -> ApiResult<Response> {
     let text = request.message.trim();
     if text.is_empty() {
         return Err(ApiError::Validation("message is required".into()));
@@ -90,6 +101,10 @@ pub async fn chat(
         return Err(ApiError::Validation(format!("message must be at most {MESSAGE_MAX} characters of text")));
     }
     let db = &state.db;
+    let claimed = match idempotency::begin(db, user.id(), key, "POST /chat", &request, TURN_WAIT).await? {
+        Begun::Run(claimed) => claimed,
+        Begun::Replay(answer) => return Ok(answer),
+    };
     let conversation = match request.conversation_id {
         Some(id) => db.get_conversation(user.id(), id).await?.ok_or(ApiError::NotFound("conversation"))?,
         None => db.create_conversation(user.id()).await?,
@@ -105,11 +120,13 @@ pub async fn chat(
     db.add_message(user.id(), conversation.id, NewMessage { role: "assistant", content: &reply.response, tool_calls })
         .await?;
     tracing::info!(conversation_id = conversation.id, tools = reply.tool_calls.len(), "chat turn");
-    Ok(axum::Json(ChatResponse {
-        conversation_id: conversation.id,
-        response: reply.response,
-        tool_calls: reply.tool_calls,
-    }))
+    let answer =
+        ChatResponse { conversation_id: conversation.id, response: reply.response, tool_calls: reply.tool_calls };
+    // The turn is done and stored: answer it even if its replay could not be kept.
+    if let Err(error) = claimed.answer(StatusCode::OK, &answer).await {
+        tracing::warn!(%error, "could not keep the answer for retries with this Idempotency-Key");
+    }
+    Ok(axum::Json(answer).into_response())
 }
 
 #[utoipa::path(get, path = "/api/{user_id}/conversations", tag = "chat", params(UserPath),

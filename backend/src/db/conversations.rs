@@ -1,9 +1,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::Connection as _;
 use utoipa::ToSchema;
 
-use super::{rfc3339, with_pool, Db};
+use super::{in_transaction, rfc3339, with_pool, Db};
 
 #[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
 pub struct Conversation {
@@ -53,7 +52,7 @@ impl Db {
     pub async fn create_conversation(&self, user_id: &str) -> sqlx::Result<Conversation> {
         let sql = "INSERT INTO conversations (user_id, created_at, updated_at) VALUES ($1, $2, $2) \
                    RETURNING id, user_id, created_at, updated_at, NULL AS title";
-        with_pool!(self, pool => sqlx::query_as(sql).bind(user_id).bind(Utc::now()).fetch_one(pool).await)
+        in_transaction!(self, tx => sqlx::query_as(sql).bind(user_id).bind(Utc::now()).fetch_one(&mut *tx).await)
     }
 
     pub async fn get_conversation(&self, user_id: &str, id: i64) -> sqlx::Result<Option<Conversation>> {
@@ -84,15 +83,13 @@ impl Db {
         let insert = "INSERT INTO messages (user_id, conversation_id, role, content, tool_calls, created_at) \
                       VALUES ($1, $2, $3, $4, $5, $6) RETURNING *";
         let touch = "UPDATE conversations SET updated_at = $1 WHERE id = $2 AND user_id = $3";
-        with_pool!(self, pool => async {
-            let mut tx = pool.begin().await?;
+        in_transaction!(self, tx => async {
             let stored = sqlx::query_as(insert)
                 .bind(user_id).bind(conversation_id).bind(message.role).bind(message.content)
                 .bind(&message.tool_calls).bind(now)
                 .fetch_one(&mut *tx).await?;
             sqlx::query(touch).bind(now).bind(conversation_id).bind(user_id).execute(&mut *tx).await?;
-            tx.commit().await?;
-            Ok(stored)
+            Ok::<_, sqlx::Error>(stored)
         }.await)
     }
 }

@@ -5,6 +5,8 @@
 //! pool is configured. Only the migrations differ per store.
 
 mod conversations;
+mod idempotency;
+mod outage;
 mod postgres_pool;
 mod rfc3339;
 mod task_rows;
@@ -13,11 +15,13 @@ mod timestamp;
 mod users;
 
 pub use conversations::{Conversation, Message, NewMessage};
+pub use idempotency::{Claim, Record, KEY_TTL};
+pub use outage::Outage;
 pub use postgres_pool::PgPool;
 pub use tasks::{NewTask, StatusFilter, Task, TaskChanges};
 pub use users::User;
 
-use std::{str::FromStr, time::Duration};
+use std::{future::Future, str::FromStr, time::Duration};
 
 use sqlx::{
     postgres::PgConnectOptions,
@@ -27,64 +31,149 @@ use sqlx::{
 
 use crate::config::{Config, DatabaseTarget};
 
+/// The store, and how long one database operation may take.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pool: Pool,
+    /// Bounds every operation (waiting for a connection included), whatever
+    /// the database does: a frozen or unreachable server costs a request
+    /// this long at most, then a 503.
+    deadline: Duration,
+}
+
+#[derive(Clone, Debug)]
+enum Pool {
     Postgres(PgPool),
     Sqlite(SqlitePool),
 }
 
 /// Runs `$body` with `$pool` bound to an executor of `$db`: a checked-out
 /// connection on PostgreSQL (see [`postgres_pool`]), the pool on SQLite.
+/// For reads; writes go through [`in_transaction!`].
 macro_rules! with_pool {
     ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            $crate::db::Db::Postgres(pool) => {
-                let mut conn = pool.checkout().await?;
-                let result = {
-                    let $pool = &mut *conn;
-                    $body
-                };
-                conn.finish(result)
+        $crate::db::within($db.deadline, async {
+            match &$db.pool {
+                $crate::db::Pool::Postgres(pool) => {
+                    let mut conn = pool.checkout().await?;
+                    let result = {
+                        let $pool = &mut *conn;
+                        $body
+                    };
+                    conn.finish(result)
+                }
+                $crate::db::Pool::Sqlite($pool) => $body,
             }
-            $crate::db::Db::Sqlite($pool) => $body,
-        }
+        })
+        .await
     };
 }
 pub(crate) use with_pool;
 
+/// Runs `$body` in a transaction bound to `$tx` and commits it; the result
+/// counts only once the commit succeeded. SQLite in autocommit mode can
+/// report a row from `INSERT … RETURNING` whose commit then failed (a full
+/// disk), so no write is acknowledged without an explicit, checked commit.
+/// SQLite transactions take the write lock up front (`BEGIN IMMEDIATE`), so
+/// concurrent writers wait their turn instead of failing on a stale snapshot.
+macro_rules! in_transaction {
+    ($db:expr, $tx:ident => $body:expr) => {
+        $crate::db::within($db.deadline, async {
+            match &$db.pool {
+                $crate::db::Pool::Postgres(pool) => {
+                    let mut conn = pool.checkout().await?;
+                    let result = async {
+                        let mut $tx = sqlx::Connection::begin(&mut *conn).await?;
+                        let value = $body?;
+                        $tx.commit().await?;
+                        Ok::<_, sqlx::Error>(value)
+                    }
+                    .await;
+                    conn.finish(result)
+                }
+                $crate::db::Pool::Sqlite(pool) => {
+                    let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                    let value = $body?;
+                    $tx.commit().await?;
+                    Ok(value)
+                }
+            }
+        })
+        .await
+    };
+}
+pub(crate) use in_transaction;
+
+/// Runs one database operation within `deadline`. When it expires the
+/// operation is dropped, and with it its connection (closed, not reused).
+pub(crate) async fn within<T>(deadline: Duration, operation: impl Future<Output = sqlx::Result<T>>) -> sqlx::Result<T> {
+    match tokio::time::timeout(deadline, operation).await {
+        Ok(result) => result,
+        Err(_) => Err(sqlx::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("the database did not answer within {} ms", deadline.as_millis()),
+        ))),
+    }
+}
+
 impl Db {
     /// Opens the pool lazily (the process starts even while the database is
-    /// still coming up) and applies the embedded migrations.
+    /// still coming up).
     pub async fn connect(config: &Config) -> anyhow::Result<Self> {
-        let db = match &config.database {
+        Self::open(config, config.db_max_connections).await
+    }
+
+    /// A one-connection pool of its own for the readiness probe: a pod whose
+    /// pool is busy serving requests is still ready.
+    pub async fn connect_probe(config: &Config) -> anyhow::Result<Self> {
+        Self::open(config, 1).await
+    }
+
+    async fn open(config: &Config, max_connections: u32) -> anyhow::Result<Self> {
+        let deadline = config.db_timeout;
+        let pool = match &config.database {
             DatabaseTarget::Postgres(url) => {
-                let options = PgConnectOptions::from_str(url)?.application_name("todo-backend");
-                Db::Postgres(PgPool::new(options, config.db_max_connections as usize, config.db_acquire_timeout))
+                // The server cancels a statement at the same bound as ours,
+                // so it does not go on holding locks for a request that
+                // has already been answered.
+                let statement_timeout = format!("{}ms", deadline.as_millis());
+                let options = PgConnectOptions::from_str(url)?
+                    .application_name("todo-backend")
+                    .options([("statement_timeout", statement_timeout.as_str())]);
+                let acquire = config.db_acquire_timeout.min(deadline);
+                Pool::Postgres(PgPool::new(options, max_connections as usize, acquire))
             }
             DatabaseTarget::Sqlite(url) => {
                 let options = SqliteConnectOptions::from_str(url)?
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(5))
+                    // Each commit reaches the disk before it is acknowledged.
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(deadline)
                     .foreign_keys(true);
-                Db::Sqlite(
+                Pool::Sqlite(
                     SqlitePoolOptions::new()
-                        .max_connections(config.db_max_connections.max(1))
-                        .acquire_timeout(config.db_acquire_timeout.max(Duration::from_secs(5)))
+                        .max_connections(max_connections.max(1))
+                        .acquire_timeout(deadline)
                         .connect_with(options)
                         .await?,
                 )
             }
         };
-        Ok(db)
+        Ok(Db { pool, deadline })
+    }
+
+    /// A SQLite store on `pool`, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn sqlite(pool: SqlitePool) -> Self {
+        Db { pool: Pool::Sqlite(pool), deadline: Duration::from_secs(5) }
     }
 
     /// Applies migrations. On PostgreSQL sqlx holds an advisory lock while it
     /// migrates, so replicas starting together apply each migration once.
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        match self {
-            Db::Postgres(pool) => {
+        match &self.pool {
+            Pool::Postgres(pool) => {
                 let mut conn = pool.checkout().await?;
                 // `run` on a borrowed connection trips "Acquire is not general
                 // enough" in spawned futures; `run_direct` is sqlx's way around it.
@@ -92,7 +181,7 @@ impl Db {
                 conn.finish(Ok(()))?;
                 Ok(())
             }
-            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
+            Pool::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await,
         }
     }
 
@@ -103,9 +192,9 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        match self {
-            Db::Postgres(pool) => pool.close(),
-            Db::Sqlite(pool) => pool.close().await,
+        match &self.pool {
+            Pool::Postgres(pool) => pool.close(),
+            Pool::Sqlite(pool) => pool.close().await,
         }
     }
 }

@@ -19,6 +19,8 @@ use std::{
 use deadpool::managed::{self, Metrics, Object, PoolError, RecycleResult, TimeoutType};
 use sqlx::{postgres::PgConnectOptions, ConnectOptions, Connection, PgConnection};
 
+use super::Outage;
+
 /// Connections idle longer than this are pinged before use.
 const PING_AFTER_IDLE: Duration = Duration::from_secs(10);
 /// Connections idle longer than this are closed.
@@ -104,12 +106,10 @@ pub struct Checkout(Option<Object<Manager>>);
 
 impl Checkout {
     /// Returns the connection to the pool unless `result` says the
-    /// connection itself broke, and passes `result` through.
+    /// connection itself broke (a transport error, or the server ending the
+    /// session as it shuts down or restarts), and passes `result` through.
     pub fn finish<T>(mut self, result: sqlx::Result<T>) -> sqlx::Result<T> {
-        let broken = matches!(
-            result,
-            Err(sqlx::Error::Io(_) | sqlx::Error::Protocol(_) | sqlx::Error::Tls(_) | sqlx::Error::WorkerCrashed)
-        );
+        let broken = result.as_ref().is_err_and(Outage::breaks_connection);
         if !broken {
             drop(self.0.take());
         }

@@ -157,7 +157,7 @@ mod tests {
     #[tokio::test]
     async fn writes_exactly_what_serde_writes_for_tasks() {
         let pool = SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.unwrap();
-        let db = Db::Sqlite(pool);
+        let db = Db::sqlite(pool);
         db.migrate().await.unwrap();
         let user = db.create_user("a@b.co", "not a real hash").await.unwrap();
         assert_eq!(json(&db, &user.id).await, "[]");
@@ -170,7 +170,7 @@ mod tests {
         ];
         for (title, description) in texts {
             let task = NewTask { title: title.into(), description: description.map(Into::into) };
-            db.create_task(&user.id, &task).await.unwrap();
+            db.create_task(&user.id, &task, None).await.unwrap();
         }
         db.update_task(&user.id, 2, &TaskChanges { completed: Some(true), ..Default::default() }).await.unwrap();
 

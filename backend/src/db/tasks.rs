@@ -4,7 +4,8 @@ use sqlx::{FromRow, Row};
 use utoipa::ToSchema;
 
 use super::{
-    rfc3339,
+    idempotency::{Record, RECORD_ANSWER},
+    in_transaction, rfc3339,
     task_rows::{self, TaskRef},
     with_pool, Db,
 };
@@ -95,15 +96,27 @@ impl Db {
         })
     }
 
-    pub async fn create_task(&self, user_id: &str, task: &NewTask) -> sqlx::Result<Task> {
+    /// Creates a task. With `record`, the answer to an idempotent request
+    /// is stored in the same transaction: a retry finds either both or
+    /// neither.
+    pub async fn create_task(&self, user_id: &str, task: &NewTask, record: Option<Record<'_>>) -> sqlx::Result<Task> {
         let sql = concat!(
             "INSERT INTO tasks (user_id, title, description, completed, created_at, updated_at) ",
             "VALUES ($1, $2, $3, FALSE, $4, $4) RETURNING ",
             task_columns!()
         );
-        with_pool!(self, pool => sqlx::query_as(sql)
-            .bind(user_id).bind(&task.title).bind(&task.description).bind(Utc::now())
-            .fetch_one(pool).await)
+        in_transaction!(self, tx => async {
+            let created: Task = sqlx::query_as(sql)
+                .bind(user_id).bind(&task.title).bind(&task.description).bind(Utc::now())
+                .fetch_one(&mut *tx).await?;
+            if let Some(record) = record {
+                let answer = serde_json::to_string(&created).map_err(|error| sqlx::Error::Encode(error.into()))?;
+                sqlx::query(RECORD_ANSWER)
+                    .bind(user_id).bind(record.key).bind(i32::from(record.status)).bind(answer)
+                    .execute(&mut *tx).await?;
+            }
+            Ok::<_, sqlx::Error>(created)
+        }.await)
     }
 
     pub async fn get_task(&self, user_id: &str, id: i64) -> sqlx::Result<Option<Task>> {
@@ -118,10 +131,10 @@ impl Db {
             "WHERE id = $1 AND user_id = $2 RETURNING ",
             task_columns!()
         );
-        with_pool!(self, pool => sqlx::query_as(sql)
+        in_transaction!(self, tx => sqlx::query_as(sql)
             .bind(id).bind(user_id)
             .bind(&changes.title).bind(&changes.description).bind(changes.completed).bind(Utc::now())
-            .fetch_optional(pool).await)
+            .fetch_optional(&mut *tx).await)
     }
 
     pub async fn toggle_task(&self, user_id: &str, id: i64) -> sqlx::Result<Option<Task>> {
@@ -129,14 +142,14 @@ impl Db {
             "UPDATE tasks SET completed = NOT completed, updated_at = $3 WHERE id = $1 AND user_id = $2 RETURNING ",
             task_columns!()
         );
-        with_pool!(self, pool => sqlx::query_as(sql)
+        in_transaction!(self, tx => sqlx::query_as(sql)
             .bind(id).bind(user_id).bind(Utc::now())
-            .fetch_optional(pool).await)
+            .fetch_optional(&mut *tx).await)
     }
 
     /// Deletes and returns the task, so callers can say what went.
     pub async fn delete_task(&self, user_id: &str, id: i64) -> sqlx::Result<Option<Task>> {
         let sql = concat!("DELETE FROM tasks WHERE id = $1 AND user_id = $2 RETURNING ", task_columns!());
-        with_pool!(self, pool => sqlx::query_as(sql).bind(id).bind(user_id).fetch_optional(pool).await)
+        in_transaction!(self, tx => sqlx::query_as(sql).bind(id).bind(user_id).fetch_optional(&mut *tx).await)
     }
 }

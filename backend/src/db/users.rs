@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{rfc3339, with_pool, Db};
+use super::{in_transaction, rfc3339, with_pool, Db};
 
 #[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
 pub struct User {
@@ -22,9 +22,9 @@ impl Db {
         let id = uuid::Uuid::new_v4().to_string();
         let sql = "INSERT INTO users (id, email, password_hash, created_at) \
                    VALUES ($1, $2, $3, $4) RETURNING *";
-        with_pool!(self, pool => sqlx::query_as(sql)
+        in_transaction!(self, tx => sqlx::query_as(sql)
             .bind(&id).bind(email).bind(password_hash).bind(Utc::now())
-            .fetch_one(pool).await)
+            .fetch_one(&mut *tx).await)
     }
 
     pub async fn user_by_email(&self, email: &str) -> sqlx::Result<Option<User>> {

@@ -1,0 +1,86 @@
+//! Which database failures are outages — the store is restarting, frozen,
+//! full or out of connections, so the right answer is 503 and a retry —
+//! and which of them leave a connection that must not be used again.
+//!
+//! Everything else stays an internal error (a bug): answered 500 and logged.
+
+use std::borrow::Cow;
+
+/// Why the database could not serve a request right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outage {
+    /// Unreachable, restarting, shutting down, frozen, or every connection busy.
+    Unavailable,
+    /// The disk (or the store's size limit) is full: nothing more can be written.
+    StorageFull,
+}
+
+impl Outage {
+    /// Classifies `error`; `None` means it is not an outage.
+    pub fn of(error: &sqlx::Error) -> Option<Outage> {
+        match error {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed => Some(Outage::Unavailable),
+            sqlx::Error::Database(db) => match db.code() {
+                Some(code) if is_postgres(db.as_ref()) => postgres(&code),
+                Some(code) => sqlite(&code),
+                None => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// True when the connection that saw `error` is gone or in an unknown
+    /// state: it is closed instead of going back to the pool.
+    pub fn breaks_connection(error: &sqlx::Error) -> bool {
+        match error {
+            sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => true,
+            // The server ends the session after these (or never started it).
+            sqlx::Error::Database(db) if is_postgres(db.as_ref()) => {
+                db.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P"))
+            }
+            _ => false,
+        }
+    }
+}
+
+fn is_postgres(error: &dyn sqlx::error::DatabaseError) -> bool {
+    error.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some()
+}
+
+/// SQLSTATE classes of PostgreSQL that mean "not now".
+fn postgres(code: &Cow<'_, str>) -> Option<Outage> {
+    match code.as_ref() {
+        // disk_full
+        "53100" => Some(Outage::StorageFull),
+        // connection exceptions; insufficient resources (too many
+        // connections, out of memory); admin/crash shutdown, cannot connect
+        // now (starting up or in recovery), query cancelled (the statement
+        // timeout), idle session timeout
+        c if c.starts_with("08") || c.starts_with("53") || c.starts_with("57") => Some(Outage::Unavailable),
+        // serialization failure, deadlock, lock not available, read-only
+        // transaction (a replica after fail-over)
+        "40001" | "40P01" | "55P03" | "25006" => Some(Outage::Unavailable),
+        _ => None,
+    }
+}
+
+/// SQLite's primary result codes (the low byte of an extended code).
+fn sqlite(code: &Cow<'_, str>) -> Option<Outage> {
+    const BUSY: i32 = 5;
+    const LOCKED: i32 = 6;
+    const NOMEM: i32 = 7;
+    const READONLY: i32 = 8;
+    const IOERR: i32 = 10;
+    const FULL: i32 = 13;
+    const CANTOPEN: i32 = 14;
+    match code.parse::<i32>().ok()? & 0xff {
+        FULL => Some(Outage::StorageFull),
+        BUSY | LOCKED | NOMEM | READONLY | IOERR | CANTOPEN => Some(Outage::Unavailable),
+        _ => None,
+    }
+}

@@ -1,0 +1,194 @@
+//! `Idempotency-Key` on the creating endpoints (`POST /tasks`, `POST /chat`).
+//!
+//! A client that lost an answer (a timeout, a dropped connection) cannot
+//! know whether its request was done. Sent again with the same key by the
+//! same user within 24 hours, the request gets the first 2xx answer again
+//! and changes nothing, on any replica (the answers live in the database).
+//! A retry while the first request still runs waits for it; the same key
+//! with a different request answers 422; answers other than 2xx are not
+//! kept, so those requests stay retryable.
+
+use std::time::Duration;
+
+use axum::{
+    extract::FromRequestParts,
+    http::{header, request::Parts, HeaderName, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::{
+    db::{Claim, Db, Record},
+    error::{ApiError, ApiResult},
+};
+
+pub const HEADER: HeaderName = HeaderName::from_static("idempotency-key");
+/// Set on an answer that is a replay of the first one.
+pub const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+const KEY_MAX: usize = 255;
+/// A request that has held its key this long is taken to have died with its
+/// replica, and a retry runs it again. Longer than any request may take.
+const LEASE: Duration = Duration::from_secs(120);
+const POLL: Duration = Duration::from_millis(50);
+
+/// The request's `Idempotency-Key`, if it sent one: 1–255 visible ASCII
+/// characters (else 400).
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(HEADER) else { return Ok(IdempotencyKey(None)) };
+        let key = value.to_str().ok().map(str::trim).unwrap_or_default();
+        if key.is_empty() || key.len() > KEY_MAX || !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ApiError::BadRequest(format!(
+                "Idempotency-Key must be 1 to {KEY_MAX} visible ASCII characters (a UUID is a good choice)"
+            )));
+        }
+        Ok(IdempotencyKey(Some(key.to_string())))
+    }
+}
+
+/// The header as the OpenAPI document describes it.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyKeyParam {
+    /// Makes the request safe to retry: a retry with the same key (1–255
+    /// visible ASCII characters, e.g. a UUID) by the same user within 24 h
+    /// gets the first 2xx answer again, with `Idempotent-Replayed: true`,
+    /// and changes nothing. A retry while the first request still runs
+    /// waits for it (409 if it takes too long); the same key with a
+    /// different request → 422 `idempotency_key_reused`. Answers other
+    /// than 2xx are not kept.
+    #[serde(rename = "Idempotency-Key")]
+    #[allow(dead_code)]
+    idempotency_key: Option<String>,
+}
+
+/// How a request with a key goes on.
+pub enum Begun {
+    /// Run it; the guard holds the key (if any) until the answer is recorded.
+    Run(Claimed),
+    /// An earlier request with the key was answered: here is that answer.
+    Replay(Response),
+}
+
+/// Starts `request` to `endpoint`. Without a key it just runs. With one,
+/// it runs if the key is new, replays the first answer if the same request
+/// was answered, and waits up to `wait` for it while it still runs.
+pub async fn begin(
+    db: &Db,
+    user_id: &str,
+    key: IdempotencyKey,
+    endpoint: &str,
+    request: &impl Serialize,
+    wait: Duration,
+) -> ApiResult<Begun> {
+    let Some(key) = key.0 else {
+        return Ok(Begun::Run(Claimed { db: db.clone(), user_id: user_id.into(), key: None }));
+    };
+    let fingerprint = fingerprint(endpoint, request)?;
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match db.claim_key(user_id, &key, &fingerprint, LEASE).await? {
+            Claim::Claimed => {
+                return Ok(Begun::Run(Claimed { db: db.clone(), user_id: user_id.into(), key: Some(key) }));
+            }
+            Claim::Done { fingerprint: stored, .. } | Claim::Running { fingerprint: stored }
+                if stored != fingerprint =>
+            {
+                return Err(ApiError::Coded {
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                    code: "idempotency_key_reused",
+                    message: "this Idempotency-Key was used for a different request; use a new key".into(),
+                });
+            }
+            Claim::Done { status, response, .. } => return Ok(Begun::Replay(replay(status, response))),
+            Claim::Running { .. } if tokio::time::Instant::now() >= deadline => {
+                return Err(ApiError::Coded {
+                    status: StatusCode::CONFLICT,
+                    code: "idempotency_key_in_use",
+                    message: "a request with this Idempotency-Key is still running; retry in a moment".into(),
+                });
+            }
+            Claim::Running { .. } => tokio::time::sleep(POLL).await,
+        }
+    }
+}
+
+/// The endpoint and the request as parsed (so spacing and key order do not
+/// matter), hashed.
+fn fingerprint(endpoint: &str, request: &impl Serialize) -> ApiResult<String> {
+    let body = serde_json::to_vec(request).map_err(anyhow::Error::from)?;
+    let digest = Sha256::new().chain_update(endpoint.as_bytes()).chain_update([0]).chain_update(&body).finalize();
+    Ok(digest.iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
+fn replay(status: u16, response: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+        (REPLAYED, HeaderValue::from_static("true")),
+    ];
+    (status, headers, response).into_response()
+}
+
+/// A running request's hold on its key. Dropped without an answer (the
+/// request failed, or its client went away), it releases the key so that a
+/// retry runs again.
+pub struct Claimed {
+    db: Db,
+    user_id: String,
+    key: Option<String>,
+}
+
+impl Claimed {
+    /// Where a write records its answer in its own transaction; after that
+    /// write commits, call [`Claimed::recorded`].
+    pub fn record(&self, status: StatusCode) -> Option<Record<'_>> {
+        self.key.as_deref().map(|key| Record { key, status: status.as_u16() })
+    }
+
+    /// The answer was stored with the change: nothing left to release.
+    pub fn recorded(mut self) {
+        self.key = None;
+    }
+
+    /// Stores `answer` for retries (for requests whose work spans several
+    /// transactions, like a chat turn).
+    pub async fn answer(mut self, status: StatusCode, answer: &impl Serialize) -> ApiResult<()> {
+        let Some(key) = self.key.take() else { return Ok(()) };
+        let text = serde_json::to_string(answer).map_err(anyhow::Error::from)?;
+        let record = Record { key: &key, status: status.as_u16() };
+        self.db.record_answer(&self.user_id, record, &text).await.map_err(ApiError::from)
+    }
+}
+
+impl Drop for Claimed {
+    fn drop(&mut self) {
+        let Some(key) = self.key.take() else { return };
+        let (db, user_id) = (self.db.clone(), std::mem::take(&mut self.user_id));
+        tokio::spawn(async move {
+            if let Err(error) = db.release_key(&user_id, &key).await {
+                // The lease runs out instead; the retry waits until then.
+                tracing::warn!(%error, "could not release an idempotency key");
+            }
+        });
+    }
+}
+
+/// Forgets expired keys once an hour, for as long as the process runs.
+pub async fn forget_expired_keys(db: Db) {
+    let mut every = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match db.forget_expired_keys().await {
+            Ok(0) => {}
+            Ok(forgotten) => tracing::info!(forgotten, "expired idempotency keys removed"),
+            Err(error) => tracing::warn!(%error, "could not remove expired idempotency keys"),
+        }
+    }
+}
