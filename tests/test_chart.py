@@ -4,6 +4,7 @@ operator relies on."""
 import subprocess
 
 import pytest
+import yaml
 
 from conftest import APP_VERSION, CHART, find, render, run
 
@@ -195,6 +196,7 @@ def test_manifests_pass_strict_kubernetes_validation(tmp_path):
         "everything": ["--set", "ingress.enabled=true", "--set", "backend.autoscaling.enabled=true",
                        "--set", "frontend.autoscaling.enabled=true", "--set", "namespace.create=true",
                        "--set", "llm.provider=groq", "--set", "llm.apiKey=key"],
+        "options": values_file(tmp_path, EVERY_OPTION),
     }
     for name, flags in variants.items():
         out = run("helm", "template", "demo", str(CHART), "-n", "todo", *flags).stdout
@@ -202,3 +204,167 @@ def test_manifests_pass_strict_kubernetes_validation(tmp_path):
         path.write_text(out)
         result = subprocess.run(["kubernetes-validate", "-k", "1.37.0", "--strict", "--quiet", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, f"{name}: {result.stdout}{result.stderr}"
+
+
+# The chart's optional features at once, as a user would set them.
+EVERY_OPTION = {
+    "serviceMonitor": {"enabled": True, "labels": {"release": "prom"}},
+    "serviceAccount": {"annotations": {"team": "todo"}},
+    "backend": {
+        "extraEnv": [{"name": "HTTP_PROXY", "value": "http://proxy:3128"},
+                     {"name": "NODE", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}],
+        "extraEnvFrom": [{"secretRef": {"name": "more-settings"}}, {"configMapRef": {"name": "more"}, "prefix": "X_"}],
+        "priorityClassName": "todo-high",
+        "topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway"}],
+        "probes": {"readiness": {"periodSeconds": 7}},
+        "autoscaling": {"enabled": True},
+    },
+    "frontend": {
+        "extraEnv": [{"name": "RUST_BACKTRACE", "value": "1"}],
+        "topologySpreadConstraints": [{"maxSkew": 2, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSchedule",
+                                       "labelSelector": {"matchLabels": {"app.kubernetes.io/component": "frontend"}}}],
+        "autoscaling": {"enabled": True},
+    },
+    "ingress": {"enabled": True, "className": "nginx"},
+}
+
+
+def values_file(tmp_path, values):
+    """-f flags for values that --set spells awkwardly (lists of objects)."""
+    path = tmp_path / "values.yaml"
+    path.write_text(yaml.safe_dump(values))
+    return ["-f", str(path)]
+
+
+def deployment_pod(docs, component):
+    return find(docs, "Deployment", f"demo-todo-chatbot-{component}")[0]["spec"]["template"]["spec"]
+
+
+def test_service_monitor_scrapes_the_backend_metrics_port_through_its_service():
+    assert not find(render(), "ServiceMonitor")
+    assert [p["name"] for p in find(render(), "Service", "demo-todo-chatbot-backend")[0]["spec"]["ports"]] == ["http"]
+    docs = render("--set", "serviceMonitor.enabled=true", "--set", "serviceMonitor.labels.release=prom")
+    monitor = find(docs, "ServiceMonitor", "demo-todo-chatbot-backend")[0]
+    assert monitor["metadata"]["labels"]["release"] == "prom", "Prometheus selects monitors by label"
+    endpoint = monitor["spec"]["endpoints"][0]
+    assert (endpoint["port"], endpoint["path"]) == ("metrics", "/metrics")
+    service = find(docs, "Service", "demo-todo-chatbot-backend")[0]
+    assert {k: v for k, v in monitor["spec"]["selector"]["matchLabels"].items()} == service["spec"]["selector"]
+    metrics = next(p for p in service["spec"]["ports"] if p["name"] == "metrics")
+    container_ports = {p["name"]: p["containerPort"] for p in deployment_pod(docs, "backend")["containers"][0]["ports"]}
+    assert metrics["targetPort"] == "metrics" and container_ports["metrics"] == 9000
+    assert [p["name"] for p in find(docs, "Service", "demo-todo-chatbot-frontend")[0]["spec"]["ports"]] == ["http"]
+    # With NetworkPolicies on, Prometheus' namespace may reach the metrics port (and only that port).
+    policy = find(docs, "NetworkPolicy", "demo-todo-chatbot-backend")[0]["spec"]
+    scrape = [rule for rule in policy["ingress"] if rule["ports"][0]["port"] == "metrics"]
+    assert scrape and scrape[0]["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] == "monitoring"
+
+
+def test_extra_env_and_env_from_are_added_to_the_chart_own(tmp_path):
+    docs = render(*values_file(tmp_path, {
+        "backend": {"extraEnv": [{"name": "HTTP_PROXY", "value": "http://proxy:3128"}],
+                    "extraEnvFrom": [{"secretRef": {"name": "more-settings"}}]},
+        "frontend": {"extraEnv": [{"name": "RUST_BACKTRACE", "value": "1"}]},
+    }))
+    backend = deployment_pod(docs, "backend")["containers"][0]
+    names = [e["name"] for e in backend["env"]]
+    assert names[:3] == ["DATABASE_URL", "AUTH_SECRET", "LLM_API_KEY"] and names[-1] == "HTTP_PROXY"
+    assert backend["envFrom"][0]["configMapRef"]["name"] == "demo-todo-chatbot-backend"
+    assert backend["envFrom"][1] == {"secretRef": {"name": "more-settings"}}
+    frontend = deployment_pod(docs, "frontend")["containers"][0]
+    assert frontend["env"] == [{"name": "RUST_BACKTRACE", "value": "1"}]
+    assert "env" not in deployment_pod(render(), "frontend")["containers"][0]
+
+
+def test_security_contexts_come_from_values_and_default_to_hardened():
+    docs = render("--set", "podSecurityContext.runAsUser=10001", "--set", "containerSecurityContext.runAsUser=10001",
+                  "--set", "postgresql.podSecurityContext.fsGroupChangePolicy=OnRootMismatch")
+    for component in ("backend", "frontend"):
+        pod = deployment_pod(docs, component)
+        assert pod["securityContext"]["runAsUser"] == 10001 and pod["containers"][0]["securityContext"]["runAsUser"] == 10001
+        assert pod["containers"][0]["securityContext"]["readOnlyRootFilesystem"] is True, "the rest of the defaults stay"
+    for pod in find(docs, "Pod"):
+        assert pod["spec"]["securityContext"]["runAsUser"] == 10001
+    database = find(docs, "StatefulSet")[0]["spec"]["template"]["spec"]
+    assert database["securityContext"]["fsGroupChangePolicy"] == "OnRootMismatch" and database["securityContext"]["runAsUser"] == 70
+
+
+def test_probe_timings_are_values():
+    docs = render("--set", "backend.probes.readiness.periodSeconds=7", "--set", "frontend.probes.startup.failureThreshold=90")
+    backend = deployment_pod(docs, "backend")["containers"][0]
+    assert backend["readinessProbe"] == {"httpGet": {"path": "/ready", "port": "http"}, "periodSeconds": 7, "timeoutSeconds": 3, "failureThreshold": 2}
+    assert deployment_pod(docs, "frontend")["containers"][0]["startupProbe"]["failureThreshold"] == 90
+
+
+def test_scheduling_options_topology_spread_and_priority_class(tmp_path):
+    docs = render(*values_file(tmp_path, {"backend": {
+        "priorityClassName": "todo-high",
+        "topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway"}],
+    }}))
+    pod = deployment_pod(docs, "backend")
+    assert pod["priorityClassName"] == "todo-high"
+    constraint = pod["topologySpreadConstraints"][0]
+    assert constraint["topologyKey"] == "topology.kubernetes.io/zone"
+    selector = find(docs, "Deployment", "demo-todo-chatbot-backend")[0]["spec"]["selector"]
+    assert constraint["labelSelector"] == selector, "spreads the backend's own pods unless told otherwise"
+    assert "priorityClassName" not in deployment_pod(docs, "frontend") and "topologySpreadConstraints" not in deployment_pod(docs, "frontend")
+
+
+def test_pods_run_as_the_release_service_account_without_a_token():
+    docs = render()
+    account = find(docs, "ServiceAccount", "demo-todo-chatbot")[0]
+    assert account["automountServiceAccountToken"] is False
+    pods = [deployment_pod(docs, c) for c in ("backend", "frontend")] + [p["spec"] for p in find(docs, "Pod")]
+    pods.append(find(docs, "StatefulSet")[0]["spec"]["template"]["spec"])
+    assert {p["serviceAccountName"] for p in pods} == {"demo-todo-chatbot"}
+    own = render("--set", "serviceAccount.create=false", "--set", "serviceAccount.name=todo-runner")
+    assert not find(own, "ServiceAccount")
+    assert deployment_pod(own, "backend")["serviceAccountName"] == "todo-runner"
+    assert deployment_pod(render("--set", "serviceAccount.create=false"), "backend")["serviceAccountName"] == "default"
+
+
+def test_backend_and_frontend_hpa_pdb_and_service_differ_only_by_component():
+    docs = render("--set", "backend.autoscaling.enabled=true", "--set", "frontend.autoscaling.enabled=true",
+                  "--set", "frontend.service.type=ClusterIP", "--set", "frontend.service.port=8000")
+
+    def normalised(doc):
+        text = yaml.safe_dump(doc).replace("frontend", "COMPONENT").replace("backend", "COMPONENT")
+        return text
+
+    for kind in ("HorizontalPodAutoscaler", "PodDisruptionBudget", "Service"):
+        backend = find(docs, kind, "demo-todo-chatbot-backend")[0]
+        frontend = find(docs, kind, "demo-todo-chatbot-frontend")[0]
+        assert normalised(backend) == normalised(frontend), kind
+
+
+def test_the_database_password_is_read_from_a_file_not_the_environment():
+    database = find(render(), "StatefulSet")[0]["spec"]["template"]["spec"]
+    box = database["containers"][0]
+    env = {e["name"]: e for e in box["env"]}
+    assert "POSTGRES_PASSWORD" not in env
+    path = env["POSTGRES_PASSWORD_FILE"]["value"]
+    mount = next(m for m in box["volumeMounts"] if path.startswith(m["mountPath"] + "/"))
+    volume = next(v for v in database["volumes"] if v["name"] == mount["name"])
+    assert volume["secret"]["items"] == [{"key": "POSTGRES_PASSWORD", "path": path.rsplit("/", 1)[1]}]
+
+
+def test_helm_test_pods_have_their_own_network_policy():
+    docs = render()
+    policy = find(docs, "NetworkPolicy", "demo-todo-chatbot-test")[0]
+    assert policy["metadata"]["annotations"]["helm.sh/hook"] == "test"
+    assert policy["spec"]["ingress"] == []
+    reached = {rule["to"][0].get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/component") for rule in policy["spec"]["egress"]}
+    assert {"backend", "frontend"} <= reached
+    assert not find(render("--skip-tests"), "NetworkPolicy", "demo-todo-chatbot-test")
+
+
+@pytest.mark.parametrize("values", [[], ["-f", str(CHART / "values-minikube.yaml")]])
+def test_every_static_review_skip_names_a_check_and_gives_a_reason(values):
+    skips = [(doc["metadata"]["name"], value) for doc in render(*values)
+             for key, value in (doc["metadata"].get("annotations") or {}).items() if key.startswith("checkov.io/skip")]
+    assert skips
+    for name, value in skips:
+        check, _, reason = value.partition("=")
+        assert check.startswith("CKV_") and len(reason.split()) >= 5 and "=" not in reason, f"{name}: {value}"
+    minikube = any("CKV_K8S_15" in value for _, value in skips)
+    assert minikube == bool(values), "the pull policy is excused only where it must be Never"
