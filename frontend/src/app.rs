@@ -44,8 +44,10 @@ pub struct App {
 
 impl App {
     pub async fn build(config: Config) -> anyhow::Result<App> {
+        // Every backend call is bounded: a hung backend must not hang pages.
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
+            .timeout(config.backend_timeout)
             .pool_idle_timeout(Duration::from_secs(30))
             .build()?;
         let state = AppState {

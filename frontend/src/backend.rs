@@ -8,6 +8,8 @@ use serde_json::{json, Value};
 pub enum BackendError {
     #[error("the service is unreachable")]
     Unavailable,
+    #[error("the service took too long to answer")]
+    Timeout,
     #[error("your session has expired")]
     Unauthorized,
     #[error("{0}")]
@@ -74,6 +76,16 @@ pub struct Session {
     pub token: String,
 }
 
+fn unreachable(error: reqwest::Error) -> BackendError {
+    if error.is_timeout() {
+        tracing::warn!("backend call timed out");
+        BackendError::Timeout
+    } else {
+        tracing::warn!(error = %error.without_url(), "backend unreachable");
+        BackendError::Unavailable
+    }
+}
+
 #[derive(Clone)]
 pub struct Backend {
     http: reqwest::Client,
@@ -107,13 +119,10 @@ impl Backend {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response = request.send().await.map_err(|error| {
-            tracing::warn!(error = %error.without_url(), "backend unreachable");
-            BackendError::Unavailable
-        })?;
+        let response = request.send().await.map_err(unreachable)?;
         let status = response.status();
         if status.is_success() {
-            let bytes = response.bytes().await.map_err(|_| BackendError::Unavailable)?;
+            let bytes = response.bytes().await.map_err(unreachable)?;
             // 204 answers carry no body; read them as JSON null.
             let bytes = if bytes.is_empty() { "null".into() } else { bytes };
             return serde_json::from_slice(&bytes).map_err(|e| BackendError::Unexpected(e.to_string()));

@@ -18,6 +18,8 @@ pub enum PageError {
     SessionExpired,
     #[error("backend unavailable")]
     BackendDown,
+    #[error("backend timed out")]
+    BackendTimeout,
     #[error("backend answered unexpectedly: {0}")]
     BackendBroken(String),
     #[error("not found")]
@@ -34,6 +36,7 @@ impl From<BackendError> for PageError {
     fn from(error: BackendError) -> Self {
         match error {
             BackendError::Unavailable => PageError::BackendDown,
+            BackendError::Timeout => PageError::BackendTimeout,
             BackendError::Unauthorized => PageError::SessionExpired,
             BackendError::NotFound => PageError::NotFound,
             BackendError::Invalid(message) => PageError::BadRequest(message),
@@ -68,6 +71,13 @@ impl IntoResponse for PageError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "The task service is unavailable",
                 "We can't reach the task service right now. Your data is safe; please try again in a moment."
+                    .to_string(),
+            ),
+            PageError::BackendTimeout => (
+                StatusCode::GATEWAY_TIMEOUT,
+                "The task service is taking too long",
+                "The task service didn't answer in time. If you just saved something, check whether it is there \
+                 before trying again."
                     .to_string(),
             ),
             PageError::BackendBroken(message) => {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{start_frontend, Browser, Stack};
+use common::{start_frontend_with, start_frontend, Browser, Stack};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -316,4 +316,39 @@ async fn a_backend_outage_gets_a_friendly_page_not_a_stack_trace() {
     );
     assert_eq!(reqwest::get(format!("{}/health", lonely.base)).await.unwrap().status(), StatusCode::OK);
     assert_eq!(reqwest::get(format!("{}/ready", lonely.base)).await.unwrap().status(), StatusCode::OK);
+}
+
+/// A backend that accepts connections and never answers: every page, form
+/// and proxied call gives up after BACKEND_TIMEOUT_SECS with a friendly 504.
+#[tokio::test]
+async fn a_hung_backend_gets_a_timeout_page_within_the_bound() {
+    let hung = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hung_url = format!("http://{}", hung.local_addr().unwrap());
+    let held = tokio::spawn(async move {
+        let mut connections = Vec::new();
+        while let Ok((socket, _)) = hung.accept().await {
+            connections.push(socket);
+        }
+    });
+    let frontend = start_frontend_with(&hung_url, &[("BACKEND_TIMEOUT_SECS", "1")]).await;
+    let browser = Browser::new(&frontend.base);
+    let session = "todo_session=user_id=someone&email=a%40b.co&token=any; Path=/";
+    browser.jar.add_cookie_str(session, &frontend.base.parse().unwrap());
+    let bound = std::time::Duration::from_secs(5);
+
+    for path in ["/tasks", "/chat"] {
+        let page = tokio::time::timeout(bound, browser.get(path)).await.expect("the page answers within the bound");
+        assert_eq!(page.status, StatusCode::GATEWAY_TIMEOUT, "{path}");
+        assert!(page.contains("The task service is taking too long"), "{path}: {}", page.html);
+    }
+    let csrf = browser.get("/sign-in").await.csrf();
+    let form = [("csrf", csrf.as_str()), ("email", "a@b.co"), ("password", "x")];
+    let attempt = tokio::time::timeout(bound, browser.post("/sign-in", &form)).await.expect("sign-in answers in time");
+    assert_eq!(attempt.status, StatusCode::GATEWAY_TIMEOUT);
+    let proxied = tokio::time::timeout(bound, browser.client.get(format!("{}/api/x/tasks", browser.base)).send())
+        .await
+        .expect("the proxy answers within the bound")
+        .unwrap();
+    assert_eq!(proxied.status(), StatusCode::GATEWAY_TIMEOUT);
+    held.abort();
 }

@@ -170,7 +170,7 @@ pub async fn send(
             page.error = Some(message);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
-        Err(BackendError::Unavailable) if wants_json => Ok((
+        Err(BackendError::Unavailable | BackendError::Timeout) if wants_json => Ok((
             StatusCode::SERVICE_UNAVAILABLE,
             Json(
                 serde_json::json!({ "error": "The assistant is unavailable right now. Please try again in a moment." }),

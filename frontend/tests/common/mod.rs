@@ -50,12 +50,18 @@ pub async fn start_backend(dir: &std::path::Path) -> Server {
 }
 
 pub async fn start_frontend(backend_url: &str) -> Server {
-    let env: HashMap<&str, String> = HashMap::from([
+    start_frontend_with(backend_url, &[]).await
+}
+
+/// A frontend with some settings added or replaced.
+pub async fn start_frontend_with(backend_url: &str, settings: &[(&'static str, &str)]) -> Server {
+    let mut env: HashMap<&str, String> = HashMap::from([
         ("BACKEND_URL", backend_url.to_string()),
         ("HOST", "127.0.0.1".into()),
         ("PORT", "0".into()),
         ("BACKEND_TIMEOUT_SECS", "5".into()),
     ]);
+    env.extend(settings.iter().map(|(key, value)| (*key, value.to_string())));
     let app = frontend::App::build(frontend::Config::from_lookup(|k| env.get(k).cloned()).unwrap()).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     let (stop, stopped) = oneshot::channel::<()>();
