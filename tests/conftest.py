@@ -6,6 +6,7 @@ import http.cookiejar
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -160,3 +161,42 @@ def record(key, value):
     figures = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
     figures[key] = value
     FIGURES.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+
+
+class FakeCluster:
+    """Recording stand-ins for minikube, kubectl and helm (tests/fakes/fake-tool)
+    first on PATH: what a script or a documented sequence ran, and the Secrets
+    it left behind."""
+
+    def __init__(self, directory):
+        self.bin = directory / "bin"
+        self.bin.mkdir(parents=True)
+        for tool in ("minikube", "kubectl", "helm"):
+            (self.bin / tool).symlink_to(ROOT / "tests" / "fakes" / "fake-tool")
+        self.log = directory / "commands.jsonl"
+        self.state = directory / "state"
+        self.env = {"PATH": f"{self.bin}:/usr/bin:/bin", "HOME": str(directory),
+                    "FAKE_LOG": str(self.log), "FAKE_STATE": str(self.state)}
+
+    def run(self, *command, cwd=ROOT):
+        return subprocess.run(list(command), capture_output=True, text=True, env=self.env, cwd=cwd)
+
+    def commands(self, tool=None):
+        if not self.log.exists():
+            return []
+        entries = [json.loads(line) for line in self.log.read_text().splitlines()]
+        return [[e["tool"], *e["args"]] for e in entries if tool is None or e["tool"] == tool]
+
+    def reset(self):
+        """A new cluster: no log, no state."""
+        self.log.unlink(missing_ok=True)
+        shutil.rmtree(self.state, ignore_errors=True)
+
+    def secret(self, name="todo-chatbot-secrets", namespace="todo"):
+        path = self.state / f"secret-{namespace}-{name}.json"
+        return json.loads(path.read_text()) if path.exists() else None
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    return FakeCluster(tmp_path)
