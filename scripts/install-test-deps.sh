@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: Chromium and
-# its WebDriver for the browser test, and schemathesis for API fuzzing.
+# its WebDriver for the browser test, schemathesis for API fuzzing, checkov
+# for static review, npm for the chart README's generator.
 # Idempotent: does nothing when everything is present.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   sudo_cmd=()
@@ -17,9 +19,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-# Python tools for API fuzzing and the chart and container tests, pinned.
+# Python tools for API fuzzing, the chart and container tests, and static
+# review of the chart and Dockerfiles (checkov), pinned.
 venv=${TODO_VENV:-$HOME/.cache/todo-chatbot/venv}
-if ! "$venv/bin/python" -c 'import schemathesis, pytest, yaml' 2>/dev/null; then
+python_tools=(schemathesis==4.32.5 pytest==8.4.2 pyyaml==6.0.2 checkov==3.3.30)
+if ! "$venv/bin/python" -c 'import schemathesis, pytest, yaml' 2>/dev/null \
+   || [ "$("$venv/bin/checkov" --version 2>/dev/null)" != "${python_tools[3]#checkov==}" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet schemathesis==4.32.5 pytest==8.4.2 pyyaml==6.0.2
+  "$venv/bin/pip" install --quiet "${python_tools[@]}"
 fi

@@ -196,7 +196,7 @@ def test_manifests_pass_strict_kubernetes_validation(tmp_path):
         "everything": ["--set", "ingress.enabled=true", "--set", "backend.autoscaling.enabled=true",
                        "--set", "frontend.autoscaling.enabled=true", "--set", "namespace.create=true",
                        "--set", "llm.provider=groq", "--set", "llm.apiKey=key"],
-        "options": values_file(tmp_path, EVERY_OPTION),
+        "options": ["-f", str(CHART / "ci" / "every-option-values.yaml")],
     }
     for name, flags in variants.items():
         out = run("helm", "template", "demo", str(CHART), "-n", "todo", *flags).stdout
@@ -207,26 +207,6 @@ def test_manifests_pass_strict_kubernetes_validation(tmp_path):
 
 
 # The chart's optional features at once, as a user would set them.
-EVERY_OPTION = {
-    "serviceMonitor": {"enabled": True, "labels": {"release": "prom"}},
-    "serviceAccount": {"annotations": {"team": "todo"}},
-    "backend": {
-        "extraEnv": [{"name": "HTTP_PROXY", "value": "http://proxy:3128"},
-                     {"name": "NODE", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}],
-        "extraEnvFrom": [{"secretRef": {"name": "more-settings"}}, {"configMapRef": {"name": "more"}, "prefix": "X_"}],
-        "priorityClassName": "todo-high",
-        "topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway"}],
-        "probes": {"readiness": {"periodSeconds": 7}},
-        "autoscaling": {"enabled": True},
-    },
-    "frontend": {
-        "extraEnv": [{"name": "RUST_BACKTRACE", "value": "1"}],
-        "topologySpreadConstraints": [{"maxSkew": 2, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSchedule",
-                                       "labelSelector": {"matchLabels": {"app.kubernetes.io/component": "frontend"}}}],
-        "autoscaling": {"enabled": True},
-    },
-    "ingress": {"enabled": True, "className": "nginx"},
-}
 
 
 def values_file(tmp_path, values):
