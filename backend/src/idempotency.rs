@@ -19,7 +19,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    db::{Claim, Db, Record},
+    db::{self, Claim, Db, Once},
     error::{ApiError, ApiResult},
 };
 
@@ -28,8 +28,8 @@ pub const HEADER: HeaderName = HeaderName::from_static("idempotency-key");
 pub const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 const KEY_MAX: usize = 255;
 /// A request that has held its key this long is taken to have died with its
-/// replica, and a retry runs it again. Longer than any request may take.
-const LEASE: Duration = Duration::from_secs(120);
+/// replica, and a retry runs it again. Longer than a chat turn may take.
+const LEASE: Duration = Duration::from_secs(90);
 const POLL: Duration = Duration::from_millis(50);
 
 /// The request's `Idempotency-Key`, if it sent one: 1–255 visible ASCII
@@ -68,63 +68,54 @@ pub struct IdempotencyKeyParam {
     idempotency_key: Option<String>,
 }
 
-/// How a request with a key goes on.
-pub enum Begun {
-    /// Run it; the guard holds the key (if any) until the answer is recorded.
-    Run(Claimed),
-    /// An earlier request with the key was answered: here is that answer.
-    Replay(Response),
+/// A request sent with a key: the key and the hash of the request.
+#[derive(Debug, Clone)]
+pub struct Keyed {
+    key: String,
+    fingerprint: String,
 }
 
-/// Starts `request` to `endpoint`. Without a key it just runs. With one,
-/// it runs if the key is new, replays the first answer if the same request
-/// was answered, and waits up to `wait` for it while it still runs.
-pub async fn begin(
-    db: &Db,
-    user_id: &str,
-    key: IdempotencyKey,
-    endpoint: &str,
-    request: &impl Serialize,
-    wait: Duration,
-) -> ApiResult<Begun> {
-    let Some(key) = key.0 else {
-        return Ok(Begun::Run(Claimed { db: db.clone(), user_id: user_id.into(), key: None }));
-    };
-    let fingerprint = fingerprint(endpoint, request)?;
-    let deadline = tokio::time::Instant::now() + wait;
-    loop {
-        match db.claim_key(user_id, &key, &fingerprint, LEASE).await? {
-            Claim::Claimed => {
-                return Ok(Begun::Run(Claimed { db: db.clone(), user_id: user_id.into(), key: Some(key) }));
-            }
-            Claim::Done { fingerprint: stored, .. } | Claim::Running { fingerprint: stored }
-                if stored != fingerprint =>
-            {
-                return Err(ApiError::Coded {
+impl IdempotencyKey {
+    /// Ties the key (if any) to `request` to `endpoint`, hashed as parsed
+    /// (so spacing and key order do not matter).
+    pub fn for_request(self, endpoint: &str, request: &impl Serialize) -> ApiResult<Option<Keyed>> {
+        let Some(key) = self.0 else { return Ok(None) };
+        let body = serde_json::to_vec(request).map_err(anyhow::Error::from)?;
+        let digest = Sha256::new().chain_update(endpoint.as_bytes()).chain_update([0]).chain_update(&body).finalize();
+        Ok(Some(Keyed { key, fingerprint: digest.iter().map(|byte| format!("{byte:02x}")).collect() }))
+    }
+}
+
+impl Keyed {
+    /// The key as the database takes it, for a request answering `status`.
+    pub fn claim(&self, status: StatusCode) -> db::Keyed<'_> {
+        db::Keyed { key: &self.key, fingerprint: &self.fingerprint, lease: LEASE, status: status.as_u16() }
+    }
+
+    /// The answer to this request when an earlier one holds its key: that
+    /// request's answer, or a refusal. `None` while it is still running.
+    pub fn earlier(&self, claim: Claim) -> ApiResult<Option<Response>> {
+        match claim {
+            Claim::Claimed => Err(ApiError::Internal(anyhow::anyhow!("a claimed key is not an earlier request"))),
+            Claim::Done { fingerprint, .. } | Claim::Running { fingerprint } if fingerprint != self.fingerprint => {
+                Err(ApiError::Coded {
                     status: StatusCode::UNPROCESSABLE_ENTITY,
                     code: "idempotency_key_reused",
                     message: "this Idempotency-Key was used for a different request; use a new key".into(),
-                });
+                })
             }
-            Claim::Done { status, response, .. } => return Ok(Begun::Replay(replay(status, response))),
-            Claim::Running { .. } if tokio::time::Instant::now() >= deadline => {
-                return Err(ApiError::Coded {
-                    status: StatusCode::CONFLICT,
-                    code: "idempotency_key_in_use",
-                    message: "a request with this Idempotency-Key is still running; retry in a moment".into(),
-                });
-            }
-            Claim::Running { .. } => tokio::time::sleep(POLL).await,
+            Claim::Done { status, response, .. } => Ok(Some(replay(status, response))),
+            Claim::Running { .. } => Ok(None),
         }
     }
 }
 
-/// The endpoint and the request as parsed (so spacing and key order do not
-/// matter), hashed.
-fn fingerprint(endpoint: &str, request: &impl Serialize) -> ApiResult<String> {
-    let body = serde_json::to_vec(request).map_err(anyhow::Error::from)?;
-    let digest = Sha256::new().chain_update(endpoint.as_bytes()).chain_update([0]).chain_update(&body).finalize();
-    Ok(digest.iter().map(|byte| format!("{byte:02x}")).collect())
+fn still_running() -> ApiError {
+    ApiError::Coded {
+        status: StatusCode::CONFLICT,
+        code: "idempotency_key_in_use",
+        message: "a request with this Idempotency-Key is still running; retry in a moment".into(),
+    }
 }
 
 fn replay(status: u16, response: String) -> Response {
@@ -136,6 +127,51 @@ fn replay(status: u16, response: String) -> Response {
     (status, headers, response).into_response()
 }
 
+/// A write done at most once per key, in one transaction (see
+/// [`Db::create_task`]): its result, or the earlier request's answer.
+pub fn settle<T>(keyed: Option<&Keyed>, outcome: Once<T>) -> ApiResult<Result<T, Response>> {
+    match (outcome, keyed) {
+        (Once::Done(value), _) => Ok(Ok(value)),
+        (Once::Earlier(claim), Some(keyed)) => keyed.earlier(claim)?.map(Err).ok_or_else(still_running),
+        (Once::Earlier(_), None) => Err(ApiError::Internal(anyhow::anyhow!("an earlier request without a key"))),
+    }
+}
+
+/// How a request that spans several transactions goes on.
+pub enum Begun {
+    /// Run it; the guard holds the key (if any) until the answer is recorded.
+    Run(Claimed),
+    /// An earlier request with the key was answered: here is that answer.
+    Replay(Response),
+}
+
+/// Starts a request that spans several transactions (a chat turn): runs it
+/// if its key is new, replays the first answer if the same request was
+/// answered, and waits up to `wait` while it still runs.
+pub async fn begin(
+    db: &Db,
+    user_id: &str,
+    keyed: Option<Keyed>,
+    status: StatusCode,
+    wait: Duration,
+) -> ApiResult<Begun> {
+    let Some(keyed) = keyed else {
+        return Ok(Begun::Run(Claimed { db: db.clone(), user_id: user_id.into(), key: None, status }));
+    };
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let claim = db.claim_key(user_id, keyed.claim(status)).await?;
+        if claim == Claim::Claimed {
+            return Ok(Begun::Run(Claimed { db: db.clone(), user_id: user_id.into(), key: Some(keyed.key), status }));
+        }
+        match keyed.earlier(claim)? {
+            Some(answer) => return Ok(Begun::Replay(answer)),
+            None if tokio::time::Instant::now() >= deadline => return Err(still_running()),
+            None => tokio::time::sleep(POLL).await,
+        }
+    }
+}
+
 /// A running request's hold on its key. Dropped without an answer (the
 /// request failed, or its client went away), it releases the key so that a
 /// retry runs again.
@@ -143,27 +179,15 @@ pub struct Claimed {
     db: Db,
     user_id: String,
     key: Option<String>,
+    status: StatusCode,
 }
 
 impl Claimed {
-    /// Where a write records its answer in its own transaction; after that
-    /// write commits, call [`Claimed::recorded`].
-    pub fn record(&self, status: StatusCode) -> Option<Record<'_>> {
-        self.key.as_deref().map(|key| Record { key, status: status.as_u16() })
-    }
-
-    /// The answer was stored with the change: nothing left to release.
-    pub fn recorded(mut self) {
-        self.key = None;
-    }
-
-    /// Stores `answer` for retries (for requests whose work spans several
-    /// transactions, like a chat turn).
-    pub async fn answer(mut self, status: StatusCode, answer: &impl Serialize) -> ApiResult<()> {
+    /// Stores `answer` for retries.
+    pub async fn answer(mut self, answer: &impl Serialize) -> ApiResult<()> {
         let Some(key) = self.key.take() else { return Ok(()) };
         let text = serde_json::to_string(answer).map_err(anyhow::Error::from)?;
-        let record = Record { key: &key, status: status.as_u16() };
-        self.db.record_answer(&self.user_id, record, &text).await.map_err(ApiError::from)
+        self.db.record_answer(&self.user_id, &key, self.status.as_u16(), &text).await.map_err(ApiError::from)
     }
 }
 
@@ -173,7 +197,7 @@ impl Drop for Claimed {
         let (db, user_id) = (self.db.clone(), std::mem::take(&mut self.user_id));
         tokio::spawn(async move {
             if let Err(error) = db.release_key(&user_id, &key).await {
-                // The lease runs out instead; the retry waits until then.
+                // The lease runs out instead; a retry waits until then.
                 tracing::warn!(%error, "could not release an idempotency key");
             }
         });

@@ -1,7 +1,5 @@
 //! `/api/{user_id}/tasks`: the REST face of the task list.
 
-use std::time::Duration;
-
 use axum::{
     extract::State,
     http::StatusCode,
@@ -20,7 +18,7 @@ use crate::{
         extract::{Json, Path, Query},
         ApiError, ApiResult, ErrorBody,
     },
-    idempotency::{self, Begun, IdempotencyKey, IdempotencyKeyParam},
+    idempotency::{self, IdempotencyKey, IdempotencyKeyParam},
     json_list::{JsonBody, BYTES_PER_ITEM},
     validate,
 };
@@ -75,9 +73,6 @@ pub struct TaskPath {
     id: i64,
 }
 
-/// How long a retry waits for the first request with its key to finish.
-const CREATE_WAIT: Duration = Duration::from_secs(5);
-
 fn not_found() -> ApiError {
     ApiError::NotFound("task")
 }
@@ -123,13 +118,12 @@ pub async fn create_task(
     Json(body): Json<CreateTask>,
 ) -> ApiResult<Response> {
     let task = validate::new_task(&body.title, body.description.as_deref())?;
-    let claimed = match idempotency::begin(&state.db, user.id(), key, "POST /tasks", &body, CREATE_WAIT).await? {
-        Begun::Run(claimed) => claimed,
-        Begun::Replay(answer) => return Ok(answer),
-    };
-    let created = state.db.create_task(user.id(), &task, claimed.record(StatusCode::CREATED)).await?;
-    claimed.recorded();
-    Ok((StatusCode::CREATED, axum::Json(created)).into_response())
+    let keyed = key.for_request("POST /tasks", &body)?;
+    let claim = keyed.as_ref().map(|keyed| keyed.claim(StatusCode::CREATED));
+    match idempotency::settle(keyed.as_ref(), state.db.create_task_once(user.id(), &task, claim).await?)? {
+        Ok(created) => Ok((StatusCode::CREATED, axum::Json(created)).into_response()),
+        Err(earlier_answer) => Ok(earlier_answer),
+    }
 }
 
 #[utoipa::path(get, path = "/api/{user_id}/tasks/{id}", tag = "tasks", params(TaskPath),

@@ -101,7 +101,8 @@ pub async fn chat(
         return Err(ApiError::Validation(format!("message must be at most {MESSAGE_MAX} characters of text")));
     }
     let db = &state.db;
-    let claimed = match idempotency::begin(db, user.id(), key, "POST /chat", &request, TURN_WAIT).await? {
+    let keyed = key.for_request("POST /chat", &request)?;
+    let claimed = match idempotency::begin(db, user.id(), keyed, StatusCode::OK, TURN_WAIT).await? {
         Begun::Run(claimed) => claimed,
         Begun::Replay(answer) => return Ok(answer),
     };
@@ -123,7 +124,7 @@ pub async fn chat(
     let answer =
         ChatResponse { conversation_id: conversation.id, response: reply.response, tool_calls: reply.tool_calls };
     // The turn is done and stored: answer it even if its replay could not be kept.
-    if let Err(error) = claimed.answer(StatusCode::OK, &answer).await {
+    if let Err(error) = claimed.answer(&answer).await {
         tracing::warn!(%error, "could not keep the answer for retries with this Idempotency-Key");
     }
     Ok(axum::Json(answer).into_response())

@@ -184,7 +184,7 @@ pub async fn call(db: &Db, user_id: &str, name: &str, arguments: &Value) -> Resu
         ADD_TASK => {
             let args: AddArgs = parse(arguments)?;
             let task = validate::new_task(&args.title, args.description.as_deref()).map_err(invalid)?;
-            Ok(outcome(&db.create_task(user_id, &task, None).await?, "created"))
+            Ok(outcome(&db.create_task(user_id, &task).await?, "created"))
         }
         LIST_TASKS => {
             let args: ListArgs = parse(arguments)?;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 
 use super::{in_transaction, Db};
 
@@ -22,59 +22,103 @@ pub enum Claim {
     Running { fingerprint: String },
 }
 
-/// Where a write records its answer, in its own transaction.
+/// A request's key, its fingerprint (the hash of the request) and how long
+/// a running request may hold the key before a retry takes it over.
 #[derive(Debug, Clone, Copy)]
-pub struct Record<'a> {
+pub struct Keyed<'a> {
     pub key: &'a str,
+    pub fingerprint: &'a str,
+    pub lease: Duration,
+    /// The status of this request's answer when it succeeds.
     pub status: u16,
 }
 
-/// Stores `response` as the answer to `record`'s key; run inside the
-/// transaction that made the change, so the change and its answer commit
-/// together or not at all.
+/// A write made at most once per key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Once<T> {
+    /// Done now, with its answer recorded in the same transaction.
+    Done(T),
+    /// An earlier request holds the key: nothing was done.
+    Earlier(Claim),
+}
+
+/// Takes `$keyed`'s key for `$user_id` inside transaction `$tx`, unless an
+/// earlier request holds it: a key older than [`KEY_TTL`], or held by a
+/// request that has been running longer than its lease (its replica died),
+/// is taken over. On PostgreSQL a concurrent claim of the same key waits
+/// for this transaction to end; SQLite runs one write transaction at a time.
+macro_rules! claim_key_in {
+    ($tx:ident, $user_id:expr, $keyed:expr) => {
+        async {
+            let (user_id, keyed, now): (&str, $crate::db::Keyed, _) = ($user_id, $keyed, chrono::Utc::now());
+            let inserted = sqlx::query(
+                "INSERT INTO idempotency_keys (user_id, idem_key, fingerprint, created_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, idem_key) DO NOTHING",
+            )
+            .bind(user_id)
+            .bind(keyed.key)
+            .bind(keyed.fingerprint)
+            .bind(now)
+            .execute(&mut *$tx)
+            .await?
+            .rows_affected();
+            if inserted == 1 {
+                return Ok::<_, sqlx::Error>($crate::db::Claim::Claimed);
+            }
+            let (stored, status, response, created_at): (
+                String,
+                Option<i32>,
+                Option<String>,
+                chrono::DateTime<chrono::Utc>,
+            ) = sqlx::query_as(
+                "SELECT fingerprint, status, response, created_at FROM idempotency_keys \
+                     WHERE user_id = $1 AND idem_key = $2",
+            )
+            .bind(user_id)
+            .bind(keyed.key)
+            .fetch_one(&mut *$tx)
+            .await?;
+            let age = (now - created_at).to_std().unwrap_or_default();
+            if age > $crate::db::KEY_TTL || (status.is_none() && age > keyed.lease) {
+                sqlx::query(
+                    "UPDATE idempotency_keys SET fingerprint = $3, status = NULL, response = NULL, created_at = $4 \
+                     WHERE user_id = $1 AND idem_key = $2",
+                )
+                .bind(user_id)
+                .bind(keyed.key)
+                .bind(keyed.fingerprint)
+                .bind(now)
+                .execute(&mut *$tx)
+                .await?;
+                return Ok($crate::db::Claim::Claimed);
+            }
+            Ok(match (status, response) {
+                (Some(status), Some(response)) => {
+                    $crate::db::Claim::Done { fingerprint: stored, status: status as u16, response }
+                }
+                _ => $crate::db::Claim::Running { fingerprint: stored },
+            })
+        }
+    };
+}
+pub(super) use claim_key_in;
+
+/// Stores the answer to a claimed key; run inside the transaction that made
+/// the change, the change and its answer commit together or not at all.
 pub(super) const RECORD_ANSWER: &str =
     "UPDATE idempotency_keys SET status = $3, response = $4 WHERE user_id = $1 AND idem_key = $2";
 
 impl Db {
-    /// Takes `key` for this request, unless an earlier request holds it.
-    /// A key older than [`KEY_TTL`], or held by a request that has been
-    /// running longer than `lease` (its replica died), is taken over.
-    pub async fn claim_key(&self, user_id: &str, key: &str, fingerprint: &str, lease: Duration) -> sqlx::Result<Claim> {
-        let now = Utc::now();
-        let insert = "INSERT INTO idempotency_keys (user_id, idem_key, fingerprint, created_at) \
-                      VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, idem_key) DO NOTHING";
-        let select = "SELECT fingerprint, status, response, created_at FROM idempotency_keys \
-                      WHERE user_id = $1 AND idem_key = $2";
-        let take_over =
-            "UPDATE idempotency_keys SET fingerprint = $3, status = NULL, response = NULL, created_at = $4 \
-                         WHERE user_id = $1 AND idem_key = $2";
-        in_transaction!(self, tx => async {
-            let inserted = sqlx::query(insert)
-                .bind(user_id).bind(key).bind(fingerprint).bind(now)
-                .execute(&mut *tx).await?.rows_affected();
-            if inserted == 1 {
-                return Ok::<_, sqlx::Error>(Claim::Claimed);
-            }
-            let (stored, status, response, created_at): (String, Option<i32>, Option<String>, DateTime<Utc>) =
-                sqlx::query_as(select).bind(user_id).bind(key).fetch_one(&mut *tx).await?;
-            let age = (now - created_at).to_std().unwrap_or_default();
-            if age > KEY_TTL || (status.is_none() && age > lease) {
-                sqlx::query(take_over).bind(user_id).bind(key).bind(fingerprint).bind(now).execute(&mut *tx).await?;
-                return Ok(Claim::Claimed);
-            }
-            Ok(match (status, response) {
-                (Some(status), Some(response)) => {
-                    Claim::Done { fingerprint: stored, status: status as u16, response }
-                }
-                _ => Claim::Running { fingerprint: stored },
-            })
-        }.await)
+    /// Takes the key for a request that spans several transactions (a chat
+    /// turn); it then records its answer or releases the key.
+    pub async fn claim_key(&self, user_id: &str, keyed: Keyed<'_>) -> sqlx::Result<Claim> {
+        in_transaction!(self, tx => claim_key_in!(tx, user_id, keyed).await)
     }
 
-    /// Records the answer of a request that claimed `record.key`.
-    pub async fn record_answer(&self, user_id: &str, record: Record<'_>, response: &str) -> sqlx::Result<()> {
+    /// Records the answer of a request that claimed `key`.
+    pub async fn record_answer(&self, user_id: &str, key: &str, status: u16, response: &str) -> sqlx::Result<()> {
         in_transaction!(self, tx => sqlx::query(RECORD_ANSWER)
-            .bind(user_id).bind(record.key).bind(i32::from(record.status)).bind(response)
+            .bind(user_id).bind(key).bind(i32::from(status)).bind(response)
             .execute(&mut *tx).await.map(|_| ()))
     }
 

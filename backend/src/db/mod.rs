@@ -15,7 +15,7 @@ mod timestamp;
 mod users;
 
 pub use conversations::{Conversation, Message, NewMessage};
-pub use idempotency::{Claim, Record, KEY_TTL};
+pub use idempotency::{Claim, Keyed, Once, KEY_TTL};
 pub use outage::Outage;
 pub use postgres_pool::PgPool;
 pub use tasks::{NewTask, StatusFilter, Task, TaskChanges};
@@ -92,10 +92,21 @@ macro_rules! in_transaction {
                     conn.finish(result)
                 }
                 $crate::db::Pool::Sqlite(pool) => {
-                    let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                    let value = $body?;
-                    $tx.commit().await?;
-                    Ok(value)
+                    let mut conn = pool.acquire().await?;
+                    let result = async {
+                        let mut $tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+                        let value = $body?;
+                        $tx.commit().await?;
+                        Ok::<_, sqlx::Error>(value)
+                    }
+                    .await;
+                    // SQLite rolls a transaction back by itself on some
+                    // failures (a full disk, an I/O error); sqlx does not
+                    // notice and would refuse the connection's next BEGIN.
+                    if result.as_ref().is_err_and(|error| $crate::db::Outage::of(error).is_some()) {
+                        conn.close_on_drop();
+                    }
+                    result
                 }
             }
         })

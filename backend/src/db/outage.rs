@@ -4,8 +4,6 @@
 //!
 //! Everything else stays an internal error (a bug): answered 500 and logged.
 
-use std::borrow::Cow;
-
 /// Why the database could not serve a request right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outage {
@@ -53,8 +51,8 @@ fn is_postgres(error: &dyn sqlx::error::DatabaseError) -> bool {
 }
 
 /// SQLSTATE classes of PostgreSQL that mean "not now".
-fn postgres(code: &Cow<'_, str>) -> Option<Outage> {
-    match code.as_ref() {
+fn postgres(code: &str) -> Option<Outage> {
+    match code {
         // disk_full
         "53100" => Some(Outage::StorageFull),
         // connection exceptions; insufficient resources (too many
@@ -70,7 +68,7 @@ fn postgres(code: &Cow<'_, str>) -> Option<Outage> {
 }
 
 /// SQLite's primary result codes (the low byte of an extended code).
-fn sqlite(code: &Cow<'_, str>) -> Option<Outage> {
+fn sqlite(code: &str) -> Option<Outage> {
     const BUSY: i32 = 5;
     const LOCKED: i32 = 6;
     const NOMEM: i32 = 7;
@@ -82,5 +80,51 @@ fn sqlite(code: &Cow<'_, str>) -> Option<Outage> {
         FULL => Some(Outage::StorageFull),
         BUSY | LOCKED | NOMEM | READONLY | IOERR | CANTOPEN => Some(Outage::Unavailable),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+
+    use super::Outage;
+    use crate::db::{Db, NewTask, StatusFilter};
+
+    async fn open(url: &str, max_pages: Option<i64>) -> (Db, sqlx::SqlitePool) {
+        let mut options = SqliteConnectOptions::from_str(url).unwrap().create_if_missing(true);
+        if let Some(pages) = max_pages {
+            options = options.pragma("max_page_count", pages.to_string());
+        }
+        let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+        (Db::sqlite(pool.clone()), pool)
+    }
+
+    /// SQLite's own size cap stands in for a full disk: a write past it is
+    /// a `StorageFull` outage, and every write that succeeded is stored.
+    #[tokio::test]
+    async fn a_full_sqlite_database_is_an_outage_and_keeps_every_acknowledged_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("full.db").display());
+        let (db, pool) = open(&url, None).await;
+        db.migrate().await.unwrap();
+        let user = db.create_user("full@example.com", "not a real hash").await.unwrap();
+        let pages: i64 = sqlx::query_scalar("PRAGMA page_count").fetch_one(&pool).await.unwrap();
+        pool.close().await;
+
+        let (db, _pool) = open(&url, Some(pages + 4)).await;
+        let task = NewTask { title: "fills a page".into(), description: Some("x".repeat(1000)) };
+        let mut acknowledged = 0;
+        let error = loop {
+            match db.create_task(&user.id, &task).await {
+                Ok(_) => acknowledged += 1,
+                Err(error) => break error,
+            }
+            assert!(acknowledged < 1000, "the cap was never reached");
+        };
+        assert_eq!(Outage::of(&error), Some(Outage::StorageFull), "{error}");
+        assert!(acknowledged > 0);
+        assert_eq!(db.list_tasks(&user.id, StatusFilter::All).await.unwrap().len(), acknowledged);
     }
 }

@@ -4,7 +4,7 @@ use sqlx::{FromRow, Row};
 use utoipa::ToSchema;
 
 use super::{
-    idempotency::{Record, RECORD_ANSWER},
+    idempotency::{claim_key_in, Claim, Keyed, Once, RECORD_ANSWER},
     in_transaction, rfc3339,
     task_rows::{self, TaskRef},
     with_pool, Db,
@@ -96,27 +96,46 @@ impl Db {
         })
     }
 
-    /// Creates a task. With `record`, the answer to an idempotent request
-    /// is stored in the same transaction: a retry finds either both or
-    /// neither.
-    pub async fn create_task(&self, user_id: &str, task: &NewTask, record: Option<Record<'_>>) -> sqlx::Result<Task> {
+    /// Creates a task; with `keyed`, at most once per key: the key is
+    /// claimed, the task inserted and the answer recorded in one
+    /// transaction, so a retry finds all of it or none of it.
+    pub async fn create_task_once(
+        &self,
+        user_id: &str,
+        task: &NewTask,
+        keyed: Option<Keyed<'_>>,
+    ) -> sqlx::Result<Once<Task>> {
         let sql = concat!(
             "INSERT INTO tasks (user_id, title, description, completed, created_at, updated_at) ",
             "VALUES ($1, $2, $3, FALSE, $4, $4) RETURNING ",
             task_columns!()
         );
         in_transaction!(self, tx => async {
+            if let Some(keyed) = keyed {
+                match claim_key_in!(tx, user_id, keyed).await? {
+                    Claim::Claimed => {}
+                    earlier => return Ok(Once::Earlier(earlier)),
+                }
+            }
             let created: Task = sqlx::query_as(sql)
                 .bind(user_id).bind(&task.title).bind(&task.description).bind(Utc::now())
                 .fetch_one(&mut *tx).await?;
-            if let Some(record) = record {
+            if let Some(keyed) = keyed {
                 let answer = serde_json::to_string(&created).map_err(|error| sqlx::Error::Encode(error.into()))?;
                 sqlx::query(RECORD_ANSWER)
-                    .bind(user_id).bind(record.key).bind(i32::from(record.status)).bind(answer)
+                    .bind(user_id).bind(keyed.key).bind(i32::from(keyed.status)).bind(answer)
                     .execute(&mut *tx).await?;
             }
-            Ok::<_, sqlx::Error>(created)
+            Ok::<_, sqlx::Error>(Once::Done(created))
         }.await)
+    }
+
+    pub async fn create_task(&self, user_id: &str, task: &NewTask) -> sqlx::Result<Task> {
+        match self.create_task_once(user_id, task, None).await? {
+            Once::Done(created) => Ok(created),
+            // Only a keyed create can meet an earlier request.
+            Once::Earlier(_) => Err(sqlx::Error::Protocol("a create without a key met an earlier request".into())),
+        }
     }
 
     pub async fn get_task(&self, user_id: &str, id: i64) -> sqlx::Result<Option<Task>> {

@@ -1,8 +1,6 @@
 //! The REST API over HTTP, on PostgreSQL and on SQLite.
 
-mod common;
-
-use common::{Store, TestApp};
+use crate::helpers::{Store, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -105,7 +103,7 @@ async fn users_cannot_reach_each_others_tasks(store: Store) {
     let expired = jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &json!({ "sub": alice.id, "exp": 1_000_000_000u64 }),
-        &jsonwebtoken::EncodingKey::from_secret(common::AUTH_SECRET.as_bytes()),
+        &jsonwebtoken::EncodingKey::from_secret(crate::helpers::AUTH_SECRET.as_bytes()),
     )
     .unwrap();
     assert_eq!(app.request(Method::GET, &alice_task, Some(&expired), None).await.0, StatusCode::UNAUTHORIZED);

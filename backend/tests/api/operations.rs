@@ -1,17 +1,12 @@
 //! Operational behaviour on PostgreSQL: readiness follows the database,
 //! SIGTERM drains without losing acknowledged writes, replicas start together.
 
-mod common;
-
 use std::{
-    collections::HashMap,
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::Duration,
 };
 
-use common::{base_env, env_with, eventually, fresh_postgres_database, OwnCluster, TestApp};
+use crate::helpers::{base_env, env_with, eventually, fresh_postgres_database, BackendProcess, OwnCluster, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -98,72 +93,6 @@ async fn an_exhausted_pool_answers_503_and_recovers() {
     }
     let titles: Vec<Value> = app.list_tasks(&user, "all").await.iter().map(|t| t["title"].clone()).collect();
     assert_eq!(titles, [json!("behind the lock"), json!("after the lock"), json!("and again")]);
-}
-
-/// A backend as a separate process, as a container runs it.
-struct BackendProcess {
-    child: Child,
-    port: u16,
-    logs: Arc<Mutex<Vec<String>>>,
-}
-
-impl BackendProcess {
-    fn start(env: HashMap<String, String>) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_todo-backend"))
-            .env_clear()
-            .envs(env)
-            .env("LOG_FORMAT", "json")
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start todo-backend");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let port = loop {
-            let line = lines.next().expect("backend printed its port").expect("log line");
-            logs.lock().unwrap().push(line.clone());
-            if let Ok(entry) = serde_json::from_str::<Value>(&line) {
-                if let Some(port) = entry["port"].as_u64() {
-                    break port as u16;
-                }
-            }
-        };
-        let sink = logs.clone();
-        std::thread::spawn(move || lines.map_while(Result::ok).for_each(|line| sink.lock().unwrap().push(line)));
-        BackendProcess { child, port, logs }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    fn terminate(&self) {
-        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
-        assert!(status.success());
-    }
-
-    /// Waits for the exit, failing the test if it takes longer than `limit`.
-    fn wait_exit(&mut self, limit: Duration) -> std::process::ExitStatus {
-        let deadline = std::time::Instant::now() + limit;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            if std::time::Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("backend did not exit within {limit:?}; logs: {:?}", self.logs.lock().unwrap());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for BackendProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[tokio::test]
@@ -257,7 +186,8 @@ async fn two_replicas_start_together_on_an_empty_database() {
     }
     let pool = sqlx::PgPool::connect(&database_url).await.unwrap();
     let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations").fetch_one(&pool).await.unwrap();
-    let migrations = std::fs::read_dir(common::repo_root().join("backend/migrations/postgres")).unwrap().count() as i64;
+    let migrations =
+        std::fs::read_dir(crate::helpers::repo_root().join("backend/migrations/postgres")).unwrap().count() as i64;
     assert_eq!(applied, migrations, "each migration applied exactly once");
 
     // Both serve the same data.

@@ -1,11 +1,9 @@
 //! The MCP endpoint with rmcp's own client over Streamable HTTP, addressed by
 //! a Kubernetes Service host name as kagent would.
 
-mod common;
-
 use std::net::SocketAddr;
 
-use common::{Store, TestApp, User};
+use crate::helpers::{Store, TestApp, User};
 use rmcp::{
     model::CallToolRequestParams,
     service::RunningService,
@@ -102,8 +100,8 @@ async fn mcp_refuses_callers_without_a_valid_token() {
 
 #[tokio::test]
 async fn mcp_accepts_listed_service_hosts_and_refuses_others() {
-    let store = common::StoreHandle::new(Store::Sqlite).await;
-    let env = common::env_with(&store.url, &[("MCP_ALLOWED_HOSTS", &format!("localhost,{SERVICE_HOST}"))]);
+    let store = crate::helpers::StoreHandle::new(Store::Sqlite).await;
+    let env = crate::helpers::env_with(&store.url, &[("MCP_ALLOWED_HOSTS", &format!("localhost,{SERVICE_HOST}"))]);
     let mut app = TestApp::spawn_with(env).await;
     app.keep(store);
     let user = app.new_user().await;

@@ -1,9 +1,7 @@
 //! The chat endpoint with the built-in assistant: the SPEC's phrases and their
 //! variants, asking back, resuming conversations, and isolation.
 
-mod common;
-
-use common::{Store, TestApp, User};
+use crate::helpers::{Store, TestApp, User};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -228,7 +226,7 @@ async fn conversations_are_stored_and_private(store: Store) {
 
     // A restart keeps the conversation: a new server on the same store continues it.
     let store_handle = app.stop().await.unwrap();
-    let app = TestApp::spawn_with(common::base_env(&store_handle.url)).await;
+    let app = TestApp::spawn_with(crate::helpers::base_env(&store_handle.url)).await;
     let (status, reply) = app.chat(&alice, Some(conversation), "What's pending?").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(reply["conversation_id"], conversation);
@@ -266,9 +264,9 @@ async fn conversations_are_stored_and_private(store: Store) {
 /// continues on the other, including the answer to a clarifying question.
 #[tokio::test]
 async fn a_conversation_moves_between_replicas() {
-    let database_url = common::fresh_postgres_database().await;
-    let first = TestApp::spawn_with(common::base_env(&database_url)).await;
-    let second = TestApp::spawn_with(common::base_env(&database_url)).await;
+    let database_url = crate::helpers::fresh_postgres_database().await;
+    let first = TestApp::spawn_with(crate::helpers::base_env(&database_url)).await;
+    let second = TestApp::spawn_with(crate::helpers::base_env(&database_url)).await;
     let user = first.new_user().await;
     first.create_task(&user, "Team meeting").await;
     let notes = first.create_task(&user, "Meeting notes").await["id"].as_i64().unwrap();

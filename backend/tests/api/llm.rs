@@ -1,11 +1,9 @@
 //! The LLM agent against a fake OpenAI-compatible provider that answers in
 //! the documented Chat Completions wire format.
 
-mod common;
-
 use std::{collections::VecDeque, sync::Mutex};
 
-use common::{env_with, Store, StoreHandle, TestApp};
+use crate::helpers::{env_with, Store, StoreHandle, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use wiremock::{matchers, Mock, MockServer, Request, Respond, ResponseTemplate};

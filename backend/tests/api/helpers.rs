@@ -3,9 +3,15 @@
 //! PostgreSQL comes from `TEST_DATABASE_URL` (an admin URL of a throwaway
 //! cluster; `scripts/test.sh` starts one). Each test gets its own database,
 //! so tests run in parallel. SQLite tests get a file in a temporary folder.
-#![allow(dead_code)]
 
-use std::{collections::HashMap, path::PathBuf, process::Command, time::Duration};
+use std::{
+    collections::HashMap,
+    io::{BufRead, BufReader},
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use backend::{App, Config};
 use reqwest::{Method, StatusCode};
@@ -25,9 +31,9 @@ macro_rules! on_both_stores {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
             #[tokio::test]
-            async fn postgres() { super::$name($crate::common::Store::Postgres).await }
+            async fn postgres() { super::$name($crate::helpers::Store::Postgres).await }
             #[tokio::test]
-            async fn sqlite() { super::$name($crate::common::Store::Sqlite).await }
+            async fn sqlite() { super::$name($crate::helpers::Store::Sqlite).await }
         }
     )*};
 }
@@ -122,6 +128,19 @@ impl TestApp {
             database_url: env["DATABASE_URL"].clone(),
             stop: Some(stop),
             task: Some(task),
+            _store: None,
+        }
+    }
+
+    /// A client of a backend running elsewhere (e.g. a [`BackendProcess`]).
+    pub fn attach(base: String, database_url: &str) -> Self {
+        TestApp {
+            base,
+            metrics_base: String::new(),
+            client: reqwest::Client::new(),
+            database_url: database_url.to_string(),
+            stop: None,
+            task: None,
             _store: None,
         }
     }
@@ -276,6 +295,36 @@ impl OwnCluster {
         Self::run("start", self.dir.path(), self.port);
     }
 
+    fn postmaster_pid(&self) -> Option<String> {
+        let pid_file = std::fs::read_to_string(self.dir.path().join("data/postmaster.pid")).ok()?;
+        pid_file.lines().next().map(str::to_string)
+    }
+
+    /// Sends `signal` to the server and all its processes (`STOP` freezes
+    /// the database as a hung machine would, `CONT` thaws it).
+    pub fn signal_all(&self, signal: &str) {
+        let postmaster = self.postmaster_pid().expect("the cluster is running");
+        let children = Command::new("pgrep").args(["-P", &postmaster]).output().expect("pgrep");
+        let mut pids = vec![postmaster];
+        pids.extend(String::from_utf8_lossy(&children.stdout).split_whitespace().map(str::to_string));
+        let status = Command::new("kill").arg(format!("-{signal}")).args(&pids).status().unwrap();
+        assert!(status.success(), "kill -{signal} {pids:?}");
+    }
+
+    /// An immediate shutdown, as after a crash: sessions end without a
+    /// goodbye and the next start runs recovery.
+    pub fn crash(&self) {
+        let postmaster = self.postmaster_pid().expect("the cluster is running");
+        Command::new("kill").args(["-QUIT", &postmaster]).status().unwrap();
+        for _ in 0..100 {
+            if self.postmaster_pid().is_none() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("PostgreSQL did not stop after SIGQUIT");
+    }
+
     fn run(command: &str, dir: &std::path::Path, port: u16) -> String {
         let output = Command::new(repo_root().join("scripts/pg-cluster.sh"))
             .args([command, dir.to_str().unwrap(), &port.to_string()])
@@ -296,4 +345,97 @@ impl Drop for OwnCluster {
 
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A backend as a separate process, as a container runs it.
+pub struct BackendProcess {
+    pub child: Child,
+    pub port: u16,
+    pub logs: Arc<Mutex<Vec<String>>>,
+}
+
+impl BackendProcess {
+    pub fn start(env: HashMap<String, String>) -> Self {
+        Self::start_command(Command::new(env!("CARGO_BIN_EXE_todo-backend")), env)
+    }
+
+    /// Runs `command` (the backend binary, or a wrapper that execs it) with
+    /// `env` and JSON logs, and waits until it logs its port.
+    pub fn start_command(mut command: Command, env: HashMap<String, String>) -> Self {
+        let mut child = command
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("LOG_FORMAT", "json")
+            .env("RUST_LOG", "info")
+            .envs(env)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start todo-backend");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let port = loop {
+            let line = lines.next().expect("backend printed its port").expect("log line");
+            logs.lock().unwrap().push(line.clone());
+            if let Ok(entry) = serde_json::from_str::<Value>(&line) {
+                if let Some(port) = entry["port"].as_u64() {
+                    break port as u16;
+                }
+            }
+        };
+        let sink = logs.clone();
+        std::thread::spawn(move || lines.map_while(Result::ok).for_each(|line| sink.lock().unwrap().push(line)));
+        BackendProcess { child, port, logs }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// A [`TestApp`] client of this process.
+    pub fn client(&self, database_url: &str) -> TestApp {
+        TestApp::attach(self.url(""), database_url)
+    }
+
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill").args([&format!("-{signal}"), &self.child.id().to_string()]).status().unwrap();
+        assert!(status.success(), "kill -{signal}");
+    }
+
+    pub fn terminate(&self) {
+        self.signal("TERM");
+    }
+
+    /// Resident memory, in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("process status");
+        let line = status.lines().find(|line| line.starts_with("VmRSS:")).expect("VmRSS line");
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    }
+
+    pub fn logged(&self, text: &str) -> bool {
+        self.logs.lock().unwrap().iter().any(|line| line.contains(text))
+    }
+
+    /// Waits for the exit, failing the test if it takes longer than `limit`.
+    pub fn wait_exit(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("backend did not exit within {limit:?}; logs: {:?}", self.logs.lock().unwrap());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for BackendProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
