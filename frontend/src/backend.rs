@@ -112,7 +112,21 @@ impl Backend {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Result<T, BackendError> {
+        self.call_keyed(method, path, token, body, None).await
+    }
+
+    async fn call_keyed<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        idempotency_key: Option<&str>,
+    ) -> Result<T, BackendError> {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(key) = idempotency_key {
+            request = request.header("idempotency-key", key);
+        }
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -163,9 +177,17 @@ impl Backend {
         self.call(Method::GET, &path, Some(&session.token), None).await
     }
 
-    pub async fn create_task(&self, session: &Session, title: &str, description: &str) -> Result<Task, BackendError> {
+    /// Creates a task; with `key`, at most once (the backend's Idempotency-Key).
+    pub async fn create_task(
+        &self,
+        session: &Session,
+        title: &str,
+        description: &str,
+        key: Option<&str>,
+    ) -> Result<Task, BackendError> {
         let body = json!({ "title": title, "description": description });
-        self.call(Method::POST, &format!("/api/{}/tasks", session.user_id), Some(&session.token), Some(body)).await
+        let path = format!("/api/{}/tasks", session.user_id);
+        self.call_keyed(Method::POST, &path, Some(&session.token), Some(body), key).await
     }
 
     pub async fn update_task(

@@ -18,6 +18,19 @@ use crate::{
 };
 
 const CSRF_HEADER: &str = "x-csrf-token";
+const MCP_PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
+const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+/// What a client of the API needs from an answer: its type, when to retry,
+/// how to authenticate, the next page and the count, and whether it is a
+/// replay of an earlier answer.
+const RELAYED_ANSWER_HEADERS: [HeaderName; 6] = [
+    header::CONTENT_TYPE,
+    header::RETRY_AFTER,
+    header::WWW_AUTHENTICATE,
+    header::LINK,
+    HeaderName::from_static("x-total-count"),
+    HeaderName::from_static("idempotent-replayed"),
+];
 
 fn error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(json!({ "error": code, "message": message }))).into_response()
@@ -31,7 +44,7 @@ pub async fn forward(State(state): State<AppState>, jar: CookieJar, csrf: CsrfTo
         .http()
         .request(parts.method.clone(), format!("{}{path}", state.backend.base()))
         .timeout(state.config.backend_timeout);
-    for name in [header::CONTENT_TYPE, header::ACCEPT, HeaderName::from_static("mcp-protocol-version")] {
+    for name in [header::CONTENT_TYPE, header::ACCEPT, MCP_PROTOCOL_VERSION, IDEMPOTENCY_KEY] {
         if let Some(value) = parts.headers.get(&name) {
             outgoing = outgoing.header(name, value);
         }
@@ -55,7 +68,7 @@ pub async fn forward(State(state): State<AppState>, jar: CookieJar, csrf: CsrfTo
     match outgoing.send().await {
         Ok(answer) => {
             let mut response = Response::builder().status(answer.status());
-            for name in [header::CONTENT_TYPE, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+            for name in RELAYED_ANSWER_HEADERS {
                 if let Some(value) = answer.headers().get(&name) {
                     response = response.header(name, value);
                 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{start_frontend_with, start_frontend, Browser, Stack};
+use common::{start_frontend, start_frontend_with, Browser, Stack};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -198,6 +198,23 @@ async fn the_proxy_forwards_json_with_the_session_token() {
         .await
         .unwrap();
     assert_eq!(with_token.status(), StatusCode::OK);
+
+    // Idempotency-Key goes through, and so does the answer's replay marker.
+    let create = || {
+        reqwest::Client::new()
+            .post(format!("{}{path}", browser.base))
+            .bearer_auth(signed_in["token"].as_str().unwrap())
+            .header("Idempotency-Key", "proxy-retry-1")
+            .json(&serde_json::json!({ "title": "Sent twice" }))
+            .send()
+    };
+    let (first, second) = (create().await.unwrap(), create().await.unwrap());
+    assert_eq!((first.status(), second.status()), (StatusCode::CREATED, StatusCode::CREATED));
+    assert!(first.headers().get("idempotent-replayed").is_none());
+    assert_eq!(second.headers()["idempotent-replayed"], "true");
+    let tasks: Value =
+        browser.client.get(format!("{}{path}", browser.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(tasks.as_array().unwrap().iter().filter(|t| t["title"] == "Sent twice").count(), 1);
 }
 
 #[tokio::test]
@@ -351,4 +368,26 @@ async fn a_hung_backend_gets_a_timeout_page_within_the_bound() {
         .unwrap();
     assert_eq!(proxied.status(), StatusCode::GATEWAY_TIMEOUT);
     held.abort();
+}
+
+/// The add form carries a request id that the backend takes as its
+/// Idempotency-Key: a double click, or the form sent again, adds one task.
+#[tokio::test]
+async fn submitting_the_add_form_twice_adds_the_task_once() {
+    let stack = Stack::start().await;
+    let browser = stack.browser();
+    browser.sign_up("double@example.com").await;
+    let page = browser.get("/tasks").await;
+    let (csrf, request_id) = (page.csrf(), page.hidden("request_id"));
+    let form = [("csrf", csrf.as_str()), ("title", "Clicked twice"), ("status", "all"), ("request_id", &request_id)];
+    let (first, second) = tokio::join!(browser.post("/tasks", &form), browser.post("/tasks", &form));
+    assert!(
+        first.url.ends_with("notice=added") && second.url.ends_with("notice=added"),
+        "{} {}",
+        first.url,
+        second.url
+    );
+    assert_eq!(second.html.matches("Clicked twice").count(), 1, "listed once");
+    let next = browser.get("/tasks").await.hidden("request_id");
+    assert_ne!(next, request_id, "each form gets a new id");
 }

@@ -25,6 +25,9 @@ pub struct TasksPage {
     rows: Vec<Row>,
     /// The add form, with what was typed and why it was refused.
     draft: Draft,
+    /// Sent with the add form as its Idempotency-Key: a double click or a
+    /// resubmitted form adds the task once.
+    request_id: String,
 }
 
 /// A task, with its edit form when it is the one being edited (`?edit=ID`).
@@ -63,6 +66,8 @@ pub struct TaskForm {
     description: String,
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    request_id: String,
 }
 
 #[derive(Deserialize)]
@@ -103,7 +108,8 @@ async fn page(
             Row { task, edit }
         })
         .collect();
-    Ok(TasksPage { layout: Layout::new(Some(session), csrf).with_notice(notice), filter, rows, draft })
+    let request_id = uuid::Uuid::new_v4().to_string();
+    Ok(TasksPage { layout: Layout::new(Some(session), csrf).with_notice(notice), filter, rows, draft, request_id })
 }
 
 /// The list again, with the refused form showing what was typed and why (422).
@@ -141,7 +147,8 @@ pub async fn create(
     Form(form): Form<TaskForm>,
 ) -> Result<Response, PageError> {
     csrf.verify(&form.csrf)?;
-    match state.backend.create_task(&session, &form.title, &form.description).await {
+    let key = Some(form.request_id.as_str()).filter(|id| !id.is_empty());
+    match state.backend.create_task(&session, &form.title, &form.description, key).await {
         Ok(_) => Ok(back_to_list(&form.status, "added")),
         Err(BackendError::Invalid(message)) => {
             let draft = Draft { title: form.title, description: form.description, error: Some(message) };

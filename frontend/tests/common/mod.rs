@@ -107,8 +107,13 @@ pub struct Page {
 impl Page {
     /// The CSRF token the page's forms carry.
     pub fn csrf(&self) -> String {
-        let marker = "name=\"csrf\" value=\"";
-        let start = self.html.find(marker).expect("page has a form with a CSRF token") + marker.len();
+        self.hidden("csrf")
+    }
+
+    /// The value of the page's first hidden field `name`.
+    pub fn hidden(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.html.find(&marker).unwrap_or_else(|| panic!("page has a field {name}")) + marker.len();
         self.html[start..].split('"').next().unwrap().to_string()
     }
 
