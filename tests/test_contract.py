@@ -105,7 +105,7 @@ def test_the_images_run_as_the_rendered_manifests_describe(docker, postgres):
     frontend_config = find(docs, "ConfigMap", f"{RELEASE}-todo-chatbot-frontend")[0]["data"]
     assert frontend_config["BACKEND_URL"] == f'http://{service_host}:{backend_service["spec"]["ports"][0]["port"]}'
     browser = Browser(f"http://127.0.0.1:{frontend_port}")
-    status, url, _ = browser.post("/sign-up", {"csrf": browser.csrf("/sign-up"), "email": "contract@example.com", "password": "password123"})
+    status, url, _ = browser.post("/sign-up", {"csrf": browser.csrf("/sign-up"), "email": "contract@example.com", "password": "tidy-otter-planets-42"})
     assert status == 200 and url.endswith("/tasks?notice=welcome")
     status, _, html = browser.post("/chat", {"csrf": browser.csrf("/tasks"), "message": "Add a task to check the contract"})
     assert "Check the contract" in html

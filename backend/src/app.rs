@@ -21,17 +21,14 @@ use tower_http::{
 use tracing::Level;
 
 use crate::{
-    auth::{self, TokenKeys},
+    auth::{self, EndedSessions, Hasher, Throttle, TokenKeys},
     chat::{self, Assistant},
     config::Config,
     db::Db,
     error::ApiError,
     health::{self, Readiness, SharedReadiness},
-    idempotency, openapi, tasks, telemetry,
+    housekeeping, openapi, tasks, telemetry,
 };
-
-/// Largest JSON body the API accepts.
-const BODY_LIMIT: usize = 64 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -42,6 +39,9 @@ pub struct AppState {
     /// The readiness probe's own connection, apart from the busy pool.
     pub probe: Db,
     pub assistant: Assistant,
+    pub hasher: Hasher,
+    pub throttle: Throttle,
+    pub ended_sessions: EndedSessions,
 }
 
 /// A bound, ready-to-run backend.
@@ -69,7 +69,13 @@ impl App {
                 tokio::spawn(migrate_until_done(db.clone(), readiness.clone()));
             }
         }
-        tokio::spawn(idempotency::forget_expired_keys(db.clone()));
+        let ended_sessions = EndedSessions::default();
+        if readiness.is_migrated() {
+            if let Err(error) = ended_sessions.load(&db).await {
+                tracing::warn!(%error, "ended sessions not loaded yet; session tokens wait for them");
+            }
+        }
+        tokio::spawn(ended_sessions.clone().follow(db.clone()));
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .user_agent(concat!("todo-chatbot/", env!("CARGO_PKG_VERSION")))
@@ -77,11 +83,15 @@ impl App {
         let state = AppState {
             assistant: Assistant::new(config.llm.as_ref(), http),
             keys: TokenKeys::new(&config.auth_secret, config.token_ttl),
+            hasher: Hasher::new(config.hash_concurrency, config.hash_queue),
+            throttle: Throttle::new(config.auth_attempts_per_minute, config.trusted_proxies.clone()),
+            ended_sessions,
             db,
             probe,
             readiness,
             config: Arc::new(config),
         };
+        tokio::spawn(housekeeping::run(state.clone()));
         let shutdown = CancellationToken::new();
         let router = router(state.clone(), shutdown.child_token());
         let addr: SocketAddr = format!("{}:{}", state.config.host, state.config.port).parse()?;
@@ -120,7 +130,7 @@ impl App {
             stopped: shutdown,
         };
         let extra = metrics_listener.map(|l| (l, metrics)).into_iter().collect();
-        serve(listener, router, extra, signal, drain).await?;
+        serve(listener, router, extra, state.config.server, signal, drain).await?;
         state.db.close().await;
         state.probe.close().await;
         tracing::info!("shut down cleanly");
@@ -147,6 +157,7 @@ async fn migrate_until_done(db: Db, readiness: SharedReadiness) {
 /// The whole URL map.
 pub fn router(state: AppState, shutdown: CancellationToken) -> Router {
     let mcp_hosts = state.config.mcp_allowed_hosts.clone();
+    let limits = state.config.server;
     Router::new()
         .merge(auth::router())
         .merge(tasks::router())
@@ -158,7 +169,8 @@ pub fn router(state: AppState, shutdown: CancellationToken) -> Router {
         .method_not_allowed_fallback(|| async {
             ApiError::Rejected { status: StatusCode::METHOD_NOT_ALLOWED, message: "method not allowed".into() }
         })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(limits.body_size))
+        .layer(middleware::from_fn(move |request, next| common::serve::bounded_body(limits, request, next)))
         .layer(middleware::from_fn(telemetry::track_metrics))
         .layer(
             TraceLayer::new_for_http()

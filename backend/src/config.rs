@@ -59,6 +59,18 @@ pub struct Config {
     pub llm: Option<LlmConfig>,
     /// Extra `Host` names accepted by the MCP endpoint, besides any Service name.
     pub mcp_allowed_hosts: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` is believed (the frontend, an ingress).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Password hashes running at once (each takes about 19 MiB).
+    pub hash_concurrency: usize,
+    /// Password hashes waiting beyond those; more are refused with 503.
+    pub hash_queue: usize,
+    /// Sign-in attempts, and sign-up attempts, per client address per minute.
+    pub auth_attempts_per_minute: u32,
+    /// Tasks one user may have.
+    pub task_limit: u32,
+    /// Header, body and idle timeouts, body size, and the connection cap.
+    pub server: common::serve::Limits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +81,8 @@ pub enum ConfigError {
     MissingAuthSecret,
     #[error("AUTH_SECRET must be at least 32 bytes long")]
     ShortAuthSecret,
+    #[error("{0}")]
+    Server(String),
     #[error("cannot keep the local signing key in ./{LOCAL_SECRET_FILE} (set AUTH_SECRET, or run where the directory is writable): {0}")]
     LocalSecret(std::io::Error),
 }
@@ -128,8 +142,35 @@ impl Config {
             mcp_allowed_hosts: lookup("MCP_ALLOWED_HOSTS")
                 .map(|hosts| hosts.split(',').map(|h| h.trim().to_string()).filter(|h| !h.is_empty()).collect())
                 .unwrap_or_default(),
+            trusted_proxies: trusted_proxies(lookup("TRUSTED_PROXIES"))?,
+            hash_concurrency: parse(&lookup, "HASH_CONCURRENCY", default_hash_concurrency())?,
+            hash_queue: parse(&lookup, "HASH_QUEUE", 16)?,
+            auth_attempts_per_minute: parse(&lookup, "AUTH_ATTEMPTS_PER_MINUTE", 30)?,
+            task_limit: parse(&lookup, "TASK_LIMIT", 10_000)?,
+            server: common::serve::Limits::from_lookup(&lookup).map_err(ConfigError::Server)?,
         })
     }
+}
+
+/// One hash per core, at most four: hashing is CPU-bound, and four at once
+/// fit in the chart's memory limit.
+fn default_hash_concurrency() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4)
+}
+
+/// A comma-separated list of CIDRs or addresses.
+fn trusted_proxies(raw: Option<String>) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    let Some(raw) = raw else { return Ok(Vec::new()) };
+    raw.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| ConfigError::Invalid("TRUSTED_PROXIES", format!("{entry:?} is not a CIDR or an address")))
+        })
+        .collect()
 }
 
 fn parse<T: std::str::FromStr>(

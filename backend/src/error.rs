@@ -16,6 +16,9 @@ use crate::db::Outage;
 pub enum ApiError {
     #[error("{0}")]
     Validation(String),
+    /// Invalid input in one field (422, with the field's name).
+    #[error("{message}")]
+    Invalid { field: &'static str, message: String },
     #[error("{0}")]
     BadRequest(String),
     #[error("authentication required")]
@@ -39,6 +42,9 @@ pub enum ApiError {
     /// Too busy to take this request now.
     #[error("the service is busy, please retry")]
     Unavailable,
+    /// A rate limit: retry after the given time.
+    #[error("{message}")]
+    TooManyRequests { retry_after: std::time::Duration, message: String },
     #[error("the assistant's language model is unavailable: {0}")]
     LlmUnavailable(String),
     #[error(transparent)]
@@ -54,12 +60,18 @@ pub struct ErrorBody {
     pub error: String,
     /// A sentence for people.
     pub message: String,
+    /// The request field that is wrong, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
-            ApiError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_error"),
+            ApiError::Validation(_) | ApiError::Invalid { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "validation_error")
+            }
+            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Unauthorized | ApiError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "unauthorized"),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
@@ -98,6 +110,13 @@ impl From<sqlx::Error> for ApiError {
         }
         match error {
             sqlx::Error::RowNotFound => ApiError::NotFound("record"),
+            // Every row hangs off its user: a write for a user deleted a
+            // moment ago (its session not yet ended on this replica).
+            sqlx::Error::Database(ref db) if db.is_foreign_key_violation() => ApiError::Coded {
+                status: StatusCode::UNAUTHORIZED,
+                code: "unauthorized",
+                message: "this account no longer exists".into(),
+            },
             sqlx::Error::Database(ref db) if db.is_unique_violation() => {
                 ApiError::Conflict("that record already exists".into())
             }
@@ -125,9 +144,17 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        let mut response = (status, Json(ErrorBody { error: code.into(), message })).into_response();
+        let field = match &self {
+            ApiError::Invalid { field, .. } => Some(field.to_string()),
+            _ => None,
+        };
+        let mut response = (status, Json(ErrorBody { error: code.into(), message, field })).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        }
+        if let ApiError::TooManyRequests { retry_after, .. } = &self {
+            let seconds = retry_after.as_secs_f64().ceil().max(1.0) as u64;
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
         }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
@@ -153,6 +180,22 @@ impl From<PathRejection> for ApiError {
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
         ApiError::Rejected { status: StatusCode::BAD_REQUEST, message: rejection.body_text() }
+    }
+}
+
+impl ApiError {
+    /// 422 `task_limit_reached`.
+    pub fn task_limit() -> Self {
+        ApiError::Coded {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "task_limit_reached",
+            message: "you have reached the limit of tasks per account; delete some you no longer need".into(),
+        }
+    }
+
+    /// 422 naming `field`.
+    pub fn field(field: &'static str, message: impl Into<String>) -> Self {
+        ApiError::Invalid { field, message: message.into() }
     }
 }
 

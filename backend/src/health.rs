@@ -27,7 +27,7 @@ impl Readiness {
     pub fn mark_migrated(&self) {
         self.migrated.store(true, Ordering::SeqCst);
     }
-    fn is_migrated(&self) -> bool {
+    pub fn is_migrated(&self) -> bool {
         self.migrated.load(Ordering::SeqCst)
     }
 }
@@ -64,6 +64,8 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<HealthSta
         "shutting down"
     } else if !state.readiness.is_migrated() {
         "migrations pending"
+    } else if !state.ended_sessions.is_loaded() {
+        "sessions loading"
     } else if !matches!(tokio::time::timeout(PING_TIMEOUT, state.probe.ping()).await, Ok(true)) {
         "database unavailable"
     } else {

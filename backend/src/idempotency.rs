@@ -19,7 +19,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    db::{self, Claim, Db, Once},
+    db::{self, Claim, Created, Db},
     error::{ApiError, ApiResult},
 };
 
@@ -127,13 +127,14 @@ fn replay(status: u16, response: String) -> Response {
     (status, headers, response).into_response()
 }
 
-/// A write done at most once per key, in one transaction (see
-/// [`Db::create_task`]): its result, or the earlier request's answer.
-pub fn settle<T>(keyed: Option<&Keyed>, outcome: Once<T>) -> ApiResult<Result<T, Response>> {
-    match (outcome, keyed) {
-        (Once::Done(value), _) => Ok(Ok(value)),
-        (Once::Earlier(claim), Some(keyed)) => keyed.earlier(claim)?.map(Err).ok_or_else(still_running),
-        (Once::Earlier(_), None) => Err(ApiError::Internal(anyhow::anyhow!("an earlier request without a key"))),
+/// The answer for a create that was not done now (see [`Db::create_task`]):
+/// the earlier request's answer, or why not.
+pub fn not_done<T>(keyed: Option<&Keyed>, created: Created<T>) -> ApiResult<Result<T, Response>> {
+    match (created, keyed) {
+        (Created::Done(value), _) => Ok(Ok(value)),
+        (Created::Earlier(claim), Some(keyed)) => keyed.earlier(claim)?.map(Err).ok_or_else(still_running),
+        (Created::Earlier(_), None) => Err(ApiError::Internal(anyhow::anyhow!("an earlier request without a key"))),
+        (Created::AtLimit, _) => Err(ApiError::task_limit()),
     }
 }
 
@@ -201,18 +202,5 @@ impl Drop for Claimed {
                 tracing::warn!(%error, "could not release an idempotency key");
             }
         });
-    }
-}
-
-/// Forgets expired keys once an hour, for as long as the process runs.
-pub async fn forget_expired_keys(db: Db) {
-    let mut every = tokio::time::interval(Duration::from_secs(3600));
-    loop {
-        every.tick().await;
-        match db.forget_expired_keys().await {
-            Ok(0) => {}
-            Ok(forgotten) => tracing::info!(forgotten, "expired idempotency keys removed"),
-            Err(error) => tracing::warn!(%error, "could not remove expired idempotency keys"),
-        }
     }
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod health;
+pub mod housekeeping;
 pub mod idempotency;
 pub mod json_list;
 pub mod openapi;

@@ -120,7 +120,8 @@ pub async fn create_task(
     let task = validate::new_task(&body.title, body.description.as_deref())?;
     let keyed = key.for_request("POST /tasks", &body)?;
     let claim = keyed.as_ref().map(|keyed| keyed.claim(StatusCode::CREATED));
-    match idempotency::settle(keyed.as_ref(), state.db.create_task_once(user.id(), &task, claim).await?)? {
+    let created = state.db.create_task(user.id(), &task, claim, state.config.task_limit).await?;
+    match idempotency::not_done(keyed.as_ref(), created)? {
         Ok(created) => Ok((StatusCode::CREATED, axum::Json(created)).into_response()),
         Err(earlier_answer) => Ok(earlier_answer),
     }

@@ -71,7 +71,7 @@ impl App {
             flag: self.state.shutting_down.clone(),
             stopped: CancellationToken::new(),
         };
-        serve(self.listener, self.router, Vec::new(), signal, drain).await?;
+        serve(self.listener, self.router, Vec::new(), self.state.config.server, signal, drain).await?;
         tracing::info!("shut down cleanly");
         Ok(())
     }
@@ -83,6 +83,7 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
 
 pub fn router(state: AppState) -> Router {
     let secure = state.config.cookie_secure;
+    let limits = state.config.server;
     let headers = [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -107,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ready", get(ready))
         .fallback(|| async { PageError::NotFound })
         .layer(middleware::from_fn(session::ensure_csrf_cookie))
+        .layer(middleware::from_fn(move |request, next| common::serve::bounded_body(limits, request, next)))
         .layer(Extension(CookieSecurity(secure)));
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));

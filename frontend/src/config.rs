@@ -15,6 +15,8 @@ pub struct Config {
     pub backend_timeout: Duration,
     pub shutdown_delay: Duration,
     pub shutdown_timeout: Duration,
+    /// Header, body and idle timeouts, body size, and the connection cap.
+    pub server: common::serve::Limits,
 }
 
 impl Config {
@@ -42,6 +44,7 @@ impl Config {
             backend_timeout: Duration::from_secs(number("BACKEND_TIMEOUT_SECS", 60)?),
             shutdown_delay: Duration::from_millis(number("SHUTDOWN_DELAY_MS", 0)?),
             shutdown_timeout: Duration::from_secs(number("SHUTDOWN_TIMEOUT_SECS", 20)?),
+            server: common::serve::Limits::from_lookup(&lookup).map_err(anyhow::Error::msg)?,
         })
     }
 }

@@ -96,7 +96,7 @@ async fn a_user_signs_up_adds_tasks_by_form_and_by_chat_and_completes_one() {
 
     client.goto(&format!("{base}/sign-up")).await.unwrap();
     fill(&client, "#email", "browser@example.com").await;
-    fill(&client, "#password", "password123").await;
+    fill(&client, "#password", "tidy-otter-planets-42").await;
     click(&client, "form.stack button[type=submit]").await;
     wait_for(&client, Locator::Css(".notice")).await;
     assert!(client.current_url().await.unwrap().path().ends_with("/tasks"));

@@ -184,7 +184,7 @@ async fn the_proxy_forwards_json_with_the_session_token() {
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     let signed_in: Value = reqwest::Client::new()
         .post(format!("{}/api/auth/sign-in", browser.base))
-        .json(&serde_json::json!({ "email": "proxy@example.com", "password": "password123" }))
+        .json(&serde_json::json!({ "email": "proxy@example.com", "password": "tidy-otter-planets-42" }))
         .send()
         .await
         .unwrap()
@@ -270,7 +270,7 @@ async fn user_text_is_escaped_and_pages_send_security_headers() {
     let csrf = form.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     let signed_in = fresh
         .post(format!("{}/sign-in", browser.base))
-        .form(&[("csrf", csrf.as_str()), ("email", "xss@example.com"), ("password", "password123")])
+        .form(&[("csrf", csrf.as_str()), ("email", "xss@example.com"), ("password", "tidy-otter-planets-42")])
         .send()
         .await
         .unwrap();
@@ -325,8 +325,9 @@ async fn a_backend_outage_gets_a_friendly_page_not_a_stack_trace() {
     let visitor = Browser::new(&lonely.base);
     let form = visitor.get("/sign-in").await;
     assert_eq!(form.status, StatusCode::OK);
-    let attempt =
-        visitor.post("/sign-in", &[("csrf", &form.csrf()), ("email", "a@b.co"), ("password", "password123")]).await;
+    let attempt = visitor
+        .post("/sign-in", &[("csrf", &form.csrf()), ("email", "a@b.co"), ("password", "tidy-otter-planets-42")])
+        .await;
     assert_eq!(attempt.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(
         attempt.contains("We can&#39;t reach the task service") || attempt.contains("We can't reach the task service")

@@ -5,11 +5,12 @@
 
 use serde_json::{json, Value};
 
+use super::tools::Caller;
 use super::{
     tools::{self, ToolCall, ToolError},
     Reply,
 };
-use crate::db::{Db, Message, StatusFilter};
+use crate::db::{Message, StatusFilter};
 
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -246,12 +247,12 @@ const PENDING_WORDS: &[&str] = &[
 const COMPLETED_WORDS: &[&str] = &["completed", "complete", "done", "finished", "accomplished", "did i", "closed"];
 
 /// Answers one message.
-pub async fn respond(db: &Db, user_id: &str, history: &[Message], text: &str) -> Result<Reply, ToolError> {
+pub async fn respond(caller: &Caller<'_>, history: &[Message], text: &str) -> Result<Reply, ToolError> {
     let intent = match follow_up(history, text) {
         Some(intent) => intent,
         None => parse(text),
     };
-    Turn { db, user_id, calls: Vec::new() }.run(intent).await
+    Turn { caller, calls: Vec::new() }.run(intent).await
 }
 
 /// Reads a message. Pure, so the phrase table can be tested without a database.
@@ -613,8 +614,7 @@ fn follow_up(history: &[Message], text: &str) -> Option<Intent> {
 
 /// One turn's tool calls, recorded in order.
 struct Turn<'a> {
-    db: &'a Db,
-    user_id: &'a str,
+    caller: &'a Caller<'a>,
     calls: Vec<ToolCall>,
 }
 
@@ -626,7 +626,7 @@ enum Outcome {
 
 impl Turn<'_> {
     async fn tool(&mut self, name: &str, arguments: Value) -> Result<Outcome, ToolError> {
-        let call = tools::call_recorded(self.db, self.user_id, name, arguments).await?;
+        let call = tools::call_recorded(self.caller, name, arguments).await?;
         let outcome = match call.result.get("error").and_then(Value::as_str) {
             Some(error) => Outcome::Failed(error.to_string()),
             None => Outcome::Done(call.result.clone()),
@@ -656,7 +656,8 @@ impl Turn<'_> {
                 let Outcome::Done(result) = self.tool(tools::LIST_TASKS, json!({ "status": status })).await? else {
                     return self.reply("I couldn't read your list just now.");
                 };
-                let text = describe_list(status, result.as_array().map(Vec::as_slice).unwrap_or_default());
+                let tasks = result["tasks"].as_array().map(Vec::as_slice).unwrap_or_default();
+                let text = describe_list(status, tasks, result["total"].as_u64().unwrap_or_default());
                 self.reply(text)
             }
             Intent::Complete(target) => self.act_on(target, "complete", None).await,
@@ -689,10 +690,11 @@ impl Turn<'_> {
         let task_id = match target {
             Target::Id(id) => id,
             Target::Name(name) => {
-                let Outcome::Done(list) = self.tool(tools::LIST_TASKS, json!({ "status": "all" })).await? else {
+                let all = json!({ "status": "all", "limit": tools::LIST_MAX });
+                let Outcome::Done(list) = self.tool(tools::LIST_TASKS, all).await? else {
                     return self.reply("I couldn't read your list just now.");
                 };
-                let tasks = list.as_array().cloned().unwrap_or_default();
+                let tasks = list["tasks"].as_array().cloned().unwrap_or_default();
                 match pick(&tasks, &name, verb == "complete") {
                     Pick::One(id) => id,
                     Pick::None => {
@@ -780,7 +782,10 @@ fn pick(tasks: &[Value], name: &str, prefer_pending: bool) -> Pick {
     }
 }
 
-fn describe_list(status: StatusFilter, tasks: &[Value]) -> String {
+/// Tasks a list reply names; the rest are counted.
+const REPLY_LIST_MAX: usize = 20;
+
+fn describe_list(status: StatusFilter, tasks: &[Value], total: u64) -> String {
     let (adjective, empty) = match status {
         StatusFilter::All => ("", "Your list is empty. Try \"Add a task to buy groceries\"."),
         StatusFilter::Pending => (" pending", "Nothing pending. You're all caught up!"),
@@ -789,11 +794,16 @@ fn describe_list(status: StatusFilter, tasks: &[Value]) -> String {
     if tasks.is_empty() {
         return empty.to_string();
     }
-    let noun = if tasks.len() == 1 { "task" } else { "tasks" };
-    let mut text = format!("You have {}{adjective} {noun}:", tasks.len());
-    for task in tasks {
+    let total = total.max(tasks.len() as u64);
+    let noun = if total == 1 { "task" } else { "tasks" };
+    let mut text = format!("You have {total}{adjective} {noun}:");
+    for task in tasks.iter().take(REPLY_LIST_MAX) {
         let done = if status == StatusFilter::All && task["completed"] == json!(true) { " (done)" } else { "" };
         text.push_str(&format!("\n- #{} {}{done}", task["id"], task["title"].as_str().unwrap_or_default()));
+    }
+    let shown = tasks.len().min(REPLY_LIST_MAX) as u64;
+    if total > shown {
+        text.push_str(&format!("\n…and {} more. The task page shows them all.", total - shown));
     }
     text
 }

@@ -10,13 +10,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{
-    tools::{self, ToolCall, ToolError},
+    tools::{self, Caller, ToolCall, ToolError},
     Reply,
 };
-use crate::{
-    config::LlmConfig,
-    db::{Db, Message},
-};
+use crate::{config::LlmConfig, db::Message};
 
 const SYSTEM_PROMPT: &str =
     "You are the assistant of a todo app. Manage the user's tasks with the tools you are given. \
@@ -179,7 +176,7 @@ impl LlmAgent {
         &self.config.model
     }
 
-    pub async fn respond(&self, db: &Db, user_id: &str, history: &[Message], text: &str) -> Result<Reply, LlmFailure> {
+    pub async fn respond(&self, caller: &Caller<'_>, history: &[Message], text: &str) -> Result<Reply, LlmFailure> {
         let mut messages = history_messages(history);
         messages.push(WireMessage::text("user", text));
         let mut calls: Vec<ToolCall> = Vec::new();
@@ -197,7 +194,7 @@ impl LlmAgent {
             messages.push(WireMessage { role: "assistant".into(), ..message });
             for request in requested {
                 let call = match serde_json::from_str::<Value>(&request.function.arguments) {
-                    Ok(arguments) => tools::call_recorded(db, user_id, &request.function.name, arguments)
+                    Ok(arguments) => tools::call_recorded(caller, &request.function.name, arguments)
                         .await
                         .map_err(|error| LlmFailure { error: LlmError::Tool(error), tool_calls: calls.clone() })?,
                     Err(error) => ToolCall {

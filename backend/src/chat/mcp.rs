@@ -25,12 +25,13 @@ use rmcp::{
 };
 use tokio_util::sync::CancellationToken;
 
-use super::tools::{self, ToolError};
+use super::tools::{self, Caller, ToolError};
 use crate::{app::AppState, auth::BearerUser, db::Db};
 
 #[derive(Clone)]
 pub struct TodoMcp {
     db: Db,
+    task_limit: u32,
 }
 
 impl ServerHandler for TodoMcp {
@@ -64,7 +65,8 @@ impl ServerHandler for TodoMcp {
             .cloned()
             .ok_or_else(|| ErrorData::invalid_request("authentication required", None))?;
         let arguments = serde_json::Value::Object(request.arguments.unwrap_or_default());
-        let result = match tools::call(&self.db, &user.0, &request.name, &arguments).await {
+        let caller = Caller { db: &self.db, user_id: &user.user_id, task_limit: self.task_limit };
+        let result = match tools::call(&caller, &request.name, &arguments).await {
             Ok(value) => {
                 let mut result = CallToolResult::success(vec![ContentBlock::text(value.to_string())]);
                 result.structured_content = Some(value);
@@ -102,7 +104,7 @@ fn mcp_tools() -> Vec<Tool> {
 /// needs a token (the DNS-rebinding risk rmcp's default guards against is
 /// for unauthenticated local servers).
 pub fn router(state: AppState, allowed_hosts: Vec<String>, shutdown: CancellationToken) -> Router<AppState> {
-    let db = state.db.clone();
+    let (db, task_limit) = (state.db.clone(), state.config.task_limit);
     let mut config = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true)
@@ -113,7 +115,7 @@ pub fn router(state: AppState, allowed_hosts: Vec<String>, shutdown: Cancellatio
         config.with_allowed_hosts(allowed_hosts)
     };
     let service = StreamableHttpService::new(
-        move || Ok(TodoMcp { db: db.clone() }),
+        move || Ok(TodoMcp { db: db.clone(), task_limit }),
         Arc::new(NeverSessionManager::default()),
         config,
     );

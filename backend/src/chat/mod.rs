@@ -9,11 +9,8 @@ pub mod tools;
 
 use std::sync::Arc;
 
-use crate::{
-    config::LlmConfig,
-    db::{Db, Message},
-};
-use tools::{ToolCall, ToolError};
+use crate::{config::LlmConfig, db::Message};
+use tools::{Caller, ToolCall, ToolError};
 
 /// What an agent produced for one user message.
 #[derive(Debug, Clone)]
@@ -47,18 +44,18 @@ impl Assistant {
     /// Answers `text` given the conversation so far. When the language model
     /// stays unavailable before anything was done, the built-in agent answers
     /// instead, and says so.
-    pub async fn reply(&self, db: &Db, user_id: &str, history: &[Message], text: &str) -> Result<Reply, ToolError> {
+    pub async fn reply(&self, caller: &Caller<'_>, history: &[Message], text: &str) -> Result<Reply, ToolError> {
         let agent = match self {
-            Assistant::Builtin => return builtin::respond(db, user_id, history, text).await,
+            Assistant::Builtin => return builtin::respond(caller, history, text).await,
             Assistant::Llm(agent) => agent,
         };
-        match agent.respond(db, user_id, history, text).await {
+        match agent.respond(caller, history, text).await {
             Ok(reply) => Ok(reply),
             Err(llm::LlmFailure { error: llm::LlmError::Tool(tool_error), .. }) => Err(tool_error),
             Err(llm::LlmFailure { error, tool_calls }) => {
                 tracing::warn!(%error, provider = agent.provider(), "language model unavailable");
                 if tool_calls.is_empty() {
-                    let mut reply = builtin::respond(db, user_id, history, text).await?;
+                    let mut reply = builtin::respond(caller, history, text).await?;
                     reply.response = format!(
                         "(The AI service is unavailable right now, so the built-in assistant answered.)\n{}",
                         reply.response

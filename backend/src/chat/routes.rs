@@ -16,7 +16,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::tools::ToolCall;
+use super::tools::{Caller, ToolCall};
 use crate::{
     app::AppState,
     auth::AuthUser,
@@ -113,7 +113,8 @@ pub async fn chat(
     let history = db.list_messages(user.id(), conversation.id).await?;
     db.add_message(user.id(), conversation.id, NewMessage { role: "user", content: text, tool_calls: None }).await?;
 
-    let reply = state.assistant.reply(db, user.id(), &history, text).await?;
+    let caller = Caller { db, user_id: user.id(), task_limit: state.config.task_limit };
+    let reply = state.assistant.reply(&caller, &history, text).await?;
     let tool_calls = (!reply.tool_calls.is_empty())
         .then(|| serde_json::to_string(&reply.tool_calls))
         .transpose()

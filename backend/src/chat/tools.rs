@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use utoipa::ToSchema;
 
 use crate::{
-    db::{Db, StatusFilter, Task},
+    db::{Created, Db, StatusFilter, Task},
     error::ApiError,
     validate,
 };
@@ -40,6 +40,8 @@ pub enum ToolError {
     InvalidArguments(String),
     #[error("task {0} not found")]
     NotFound(i64),
+    #[error("the account has reached its limit of {0} tasks; delete some first")]
+    TaskLimit(u32),
     /// The database failed: the whole turn fails, nothing is half-reported.
     #[error("database error")]
     Database(#[from] sqlx::Error),
@@ -94,7 +96,8 @@ pub fn specs() -> Vec<ToolSpec> {
             parameters: json!({
                 "type": "object",
                 "properties": {
-                    "status": { "type": "string", "enum": ["all", "pending", "completed"], "description": "Which tasks to list; default all." }
+                    "status": { "type": "string", "enum": ["all", "pending", "completed"], "description": "Which tasks to list; default all." },
+                    "limit": { "type": "integer", "minimum": 1, "maximum": 200, "description": "At most this many tasks, oldest first (default 50); `total` says how many match." }
                 },
                 "additionalProperties": false
             }),
@@ -148,7 +151,14 @@ struct AddArgs {
 struct ListArgs {
     #[serde(default)]
     status: Option<StatusFilter>,
+    #[serde(default)]
+    limit: Option<u32>,
 }
+
+/// Tasks `list_tasks` returns unless asked for more, and at most: a tool
+/// result goes into the model's context and into the stored conversation.
+pub const LIST_DEFAULT: u32 = 50;
+pub const LIST_MAX: u32 = 200;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -178,20 +188,32 @@ fn outcome(task: &Task, status: &str) -> Value {
     json!({ "task_id": task.id, "status": status, "title": task.title })
 }
 
-/// Runs tool `name` for `user_id`.
-pub async fn call(db: &Db, user_id: &str, name: &str, arguments: &Value) -> Result<Value, ToolError> {
+/// Who a tool acts for, on which store, within which limits.
+pub struct Caller<'a> {
+    pub db: &'a Db,
+    pub user_id: &'a str,
+    pub task_limit: u32,
+}
+
+/// Runs tool `name` for the caller.
+pub async fn call(caller: &Caller<'_>, name: &str, arguments: &Value) -> Result<Value, ToolError> {
+    let (db, user_id) = (caller.db, caller.user_id);
     match name {
         ADD_TASK => {
             let args: AddArgs = parse(arguments)?;
             let task = validate::new_task(&args.title, args.description.as_deref()).map_err(invalid)?;
-            Ok(outcome(&db.create_task(user_id, &task).await?, "created"))
+            match db.create_task(user_id, &task, None, caller.task_limit).await? {
+                Created::Done(created) => Ok(outcome(&created, "created")),
+                _ => Err(ToolError::TaskLimit(caller.task_limit)),
+            }
         }
         LIST_TASKS => {
             let args: ListArgs = parse(arguments)?;
-            let tasks = db.list_tasks(user_id, args.status.unwrap_or_default()).await?;
-            Ok(Value::Array(
-                tasks.iter().map(|t| json!({ "id": t.id, "title": t.title, "completed": t.completed })).collect(),
-            ))
+            let limit = args.limit.unwrap_or(LIST_DEFAULT).clamp(1, LIST_MAX);
+            let (tasks, total) = db.list_tasks_page(user_id, args.status.unwrap_or_default(), limit).await?;
+            let tasks: Vec<Value> =
+                tasks.iter().map(|t| json!({ "id": t.id, "title": t.title, "completed": t.completed })).collect();
+            Ok(json!({ "tasks": tasks, "total": total }))
         }
         COMPLETE_TASK => {
             let IdArgs { task_id } = parse(arguments)?;
@@ -221,8 +243,8 @@ pub async fn call(db: &Db, user_id: &str, name: &str, arguments: &Value) -> Resu
 
 /// Runs a tool and records it, turning recoverable failures into an
 /// `{"error": ...}` result so the conversation can go on.
-pub async fn call_recorded(db: &Db, user_id: &str, name: &str, arguments: Value) -> Result<ToolCall, ToolError> {
-    let result = match call(db, user_id, name, &arguments).await {
+pub async fn call_recorded(caller: &Caller<'_>, name: &str, arguments: Value) -> Result<ToolCall, ToolError> {
+    let result = match call(caller, name, &arguments).await {
         Ok(result) => result,
         Err(error) if error.is_recoverable() => error.to_result(),
         Err(error) => return Err(error),

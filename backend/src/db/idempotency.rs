@@ -33,14 +33,20 @@ pub struct Keyed<'a> {
     pub status: u16,
 }
 
-/// A write made at most once per key.
+/// What a create did: made at most once per key, and only below the
+/// user's limit.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Once<T> {
-    /// Done now, with its answer recorded in the same transaction.
+pub enum Created<T> {
+    /// Done now, with its answer (if keyed) recorded in the same transaction.
     Done(T),
     /// An earlier request holds the key: nothing was done.
     Earlier(Claim),
+    /// The user already has as many as the limit allows: nothing was done.
+    AtLimit,
 }
+
+/// Gives back a key claimed in a transaction that then did nothing.
+pub(super) const UNCLAIM: &str = "DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND status IS NULL";
 
 /// Takes `$keyed`'s key for `$user_id` inside transaction `$tx`, unless an
 /// earlier request holds it: a key older than [`KEY_TTL`], or held by a

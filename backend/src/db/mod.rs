@@ -4,18 +4,21 @@
 //! (`$1` placeholders, `RETURNING`), and [`with_pool!`] runs it on whichever
 //! pool is configured. Only the migrations differ per store.
 
+mod api_tokens;
 mod conversations;
 mod idempotency;
 mod outage;
 mod postgres_pool;
-mod rfc3339;
+pub(crate) mod rfc3339;
+mod sessions;
 mod task_rows;
 mod tasks;
 mod timestamp;
 mod users;
 
+pub use api_tokens::{ApiToken, TokenOwner};
 pub use conversations::{Conversation, Message, NewMessage};
-pub use idempotency::{Claim, Keyed, Once, KEY_TTL};
+pub use idempotency::{Claim, Created, Keyed, KEY_TTL};
 pub use outage::Outage;
 pub use postgres_pool::PgPool;
 pub use tasks::{NewTask, StatusFilter, Task, TaskChanges};

@@ -117,7 +117,7 @@ mod tests {
         let task = NewTask { title: "fills a page".into(), description: Some("x".repeat(1000)) };
         let mut acknowledged = 0;
         let error = loop {
-            match db.create_task(&user.id, &task).await {
+            match db.create_task(&user.id, &task, None, u32::MAX).await {
                 Ok(_) => acknowledged += 1,
                 Err(error) => break error,
             }

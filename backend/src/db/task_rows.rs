@@ -170,7 +170,7 @@ mod tests {
         ];
         for (title, description) in texts {
             let task = NewTask { title: title.into(), description: description.map(Into::into) };
-            db.create_task(&user.id, &task).await.unwrap();
+            db.create_task(&user.id, &task, None, u32::MAX).await.unwrap();
         }
         db.update_task(&user.id, 2, &TaskChanges { completed: Some(true), ..Default::default() }).await.unwrap();
 

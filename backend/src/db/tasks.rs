@@ -4,7 +4,7 @@ use sqlx::{FromRow, Row};
 use utoipa::ToSchema;
 
 use super::{
-    idempotency::{claim_key_in, Claim, Keyed, Once, RECORD_ANSWER},
+    idempotency::{claim_key_in, Claim, Created, Keyed, RECORD_ANSWER, UNCLAIM},
     in_transaction, rfc3339,
     task_rows::{self, TaskRef},
     with_pool, Db,
@@ -88,6 +88,28 @@ impl Db {
             .fetch_all(pool).await)
     }
 
+    /// At most `limit` of the user's tasks (oldest first), and how many match.
+    pub async fn list_tasks_page(
+        &self,
+        user_id: &str,
+        status: StatusFilter,
+        limit: u32,
+    ) -> sqlx::Result<(Vec<Task>, i64)> {
+        let page = concat!(
+            "SELECT ",
+            task_columns!(),
+            " FROM tasks WHERE user_id = $1 AND ($2 IS NULL OR completed = $2) ORDER BY id LIMIT $3"
+        );
+        let count = "SELECT count(*) FROM tasks WHERE user_id = $1 AND ($2 IS NULL OR completed = $2)";
+        let tasks = with_pool!(self, pool => sqlx::query_as(page)
+            .bind(user_id).bind(status.completed()).bind(i64::from(limit))
+            .fetch_all(pool).await)?;
+        let total = with_pool!(self, pool => sqlx::query_scalar(count)
+            .bind(user_id).bind(status.completed())
+            .fetch_one(pool).await)?;
+        Ok((tasks, total))
+    }
+
     /// The same list appended to `out` as a JSON array (see [`task_rows`]).
     pub async fn write_task_list(&self, user_id: &str, status: StatusFilter, out: &mut Vec<u8>) -> sqlx::Result<()> {
         with_pool!(self, pool => {
@@ -96,26 +118,36 @@ impl Db {
         })
     }
 
-    /// Creates a task; with `keyed`, at most once per key: the key is
-    /// claimed, the task inserted and the answer recorded in one
-    /// transaction, so a retry finds all of it or none of it.
-    pub async fn create_task_once(
+    /// Creates a task, unless the user already has `limit` tasks. With
+    /// `keyed`, at most once per key: the key is claimed, the task inserted
+    /// and the answer recorded in one transaction, so a retry finds all of
+    /// it or none of it.
+    pub async fn create_task(
         &self,
         user_id: &str,
         task: &NewTask,
         keyed: Option<Keyed<'_>>,
-    ) -> sqlx::Result<Once<Task>> {
+        limit: u32,
+    ) -> sqlx::Result<Created<Task>> {
         let sql = concat!(
             "INSERT INTO tasks (user_id, title, description, completed, created_at, updated_at) ",
             "VALUES ($1, $2, $3, FALSE, $4, $4) RETURNING ",
             task_columns!()
         );
+        let count = "SELECT count(*) FROM tasks WHERE user_id = $1";
         in_transaction!(self, tx => async {
             if let Some(keyed) = keyed {
                 match claim_key_in!(tx, user_id, keyed).await? {
                     Claim::Claimed => {}
-                    earlier => return Ok(Once::Earlier(earlier)),
+                    earlier => return Ok(Created::Earlier(earlier)),
                 }
+            }
+            let existing: i64 = sqlx::query_scalar(count).bind(user_id).fetch_one(&mut *tx).await?;
+            if existing >= i64::from(limit) {
+                if let Some(keyed) = keyed {
+                    sqlx::query(UNCLAIM).bind(user_id).bind(keyed.key).execute(&mut *tx).await?;
+                }
+                return Ok(Created::AtLimit);
             }
             let created: Task = sqlx::query_as(sql)
                 .bind(user_id).bind(&task.title).bind(&task.description).bind(Utc::now())
@@ -126,16 +158,8 @@ impl Db {
                     .bind(user_id).bind(keyed.key).bind(i32::from(keyed.status)).bind(answer)
                     .execute(&mut *tx).await?;
             }
-            Ok::<_, sqlx::Error>(Once::Done(created))
+            Ok::<_, sqlx::Error>(Created::Done(created))
         }.await)
-    }
-
-    pub async fn create_task(&self, user_id: &str, task: &NewTask) -> sqlx::Result<Task> {
-        match self.create_task_once(user_id, task, None).await? {
-            Once::Done(created) => Ok(created),
-            // Only a keyed create can meet an earlier request.
-            Once::Earlier(_) => Err(sqlx::Error::Protocol("a create without a key met an earlier request".into())),
-        }
     }
 
     pub async fn get_task(&self, user_id: &str, id: i64) -> sqlx::Result<Option<Task>> {

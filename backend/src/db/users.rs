@@ -27,6 +27,11 @@ impl Db {
             .fetch_one(&mut *tx).await)
     }
 
+    pub async fn user_by_id(&self, id: &str) -> sqlx::Result<Option<User>> {
+        let sql = "SELECT * FROM users WHERE id = $1";
+        with_pool!(self, pool => sqlx::query_as(sql).bind(id).fetch_optional(pool).await)
+    }
+
     pub async fn user_by_email(&self, email: &str) -> sqlx::Result<Option<User>> {
         let sql = "SELECT * FROM users WHERE email = $1";
         with_pool!(self, pool => sqlx::query_as(sql).bind(email).fetch_optional(pool).await)

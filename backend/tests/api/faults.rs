@@ -383,7 +383,7 @@ async fn a_frozen_postgresql_holds_no_request_past_the_deadline() {
     let tasks = format!("/api/{}/tasks", user.id);
     let one = format!("{tasks}/{}", task["id"]);
     let chat = format!("/api/{}/chat", user.id);
-    let sign_in = json!({ "email": "nobody@example.com", "password": "password123" });
+    let sign_in = json!({ "email": "nobody@example.com", "password": "tidy-otter-planets-42" });
 
     let frozen = Frozen::freeze(&cluster);
     let requests = [

@@ -82,6 +82,8 @@ pub fn base_env(database_url: &str) -> HashMap<String, String> {
         ("HOST".to_string(), "127.0.0.1".to_string()),
         ("PORT".to_string(), "0".to_string()),
         ("METRICS_PORT".to_string(), "0".to_string()),
+        // Tests sign up many users from one address; the limit has its own test.
+        ("AUTH_ATTEMPTS_PER_MINUTE".to_string(), "100000".to_string()),
     ])
 }
 
@@ -189,7 +191,7 @@ impl TestApp {
                 Method::POST,
                 "/api/auth/sign-up",
                 None,
-                Some(json!({ "email": email, "password": "password123" })),
+                Some(json!({ "email": email, "password": "tidy-otter-planets-42" })),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "sign-up failed: {body}");

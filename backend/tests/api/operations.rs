@@ -27,7 +27,7 @@ async fn readiness_follows_the_database_without_a_restart() {
             reqwest::Method::POST,
             "/api/auth/sign-in",
             None,
-            Some(json!({ "email": "a@b.co", "password": "password123" })),
+            Some(json!({ "email": "a@b.co", "password": "tidy-otter-planets-42" })),
         )
         .await;
     assert_eq!(user_attempt.0, StatusCode::SERVICE_UNAVAILABLE, "requests fail fast and clearly: {:?}", user_attempt.1);
@@ -104,7 +104,7 @@ async fn sigterm_during_a_burst_of_writes_keeps_every_acknowledged_write() {
 
     let signed_up: Value = client
         .post(backend.url("/api/auth/sign-up"))
-        .json(&json!({ "email": "burst@example.com", "password": "password123" }))
+        .json(&json!({ "email": "burst@example.com", "password": "tidy-otter-planets-42" }))
         .send()
         .await
         .unwrap()
@@ -193,7 +193,7 @@ async fn two_replicas_start_together_on_an_empty_database() {
     // Both serve the same data.
     let signed_up: Value = client
         .post(first.url("/api/auth/sign-up"))
-        .json(&json!({ "email": "replica@example.com", "password": "password123" }))
+        .json(&json!({ "email": "replica@example.com", "password": "tidy-otter-planets-42" }))
         .send()
         .await
         .unwrap()

@@ -227,15 +227,15 @@ async fn accounts(store: Store) {
     let sign = |path: &'static str, email: &'static str, password: &'static str| {
         app.request(Method::POST, path, None, Some(json!({ "email": email, "password": password })))
     };
-    let (status, body) = sign("/api/auth/sign-up", "ada@example.COM", "password123").await;
+    let (status, body) = sign("/api/auth/sign-up", "ada@example.COM", "tidy-otter-planets-42").await;
     assert_eq!(status, StatusCode::CONFLICT, "emails are unique case-insensitively: {body}");
-    let (status, _) = sign("/api/auth/sign-up", "not-an-email", "password123").await;
+    let (status, _) = sign("/api/auth/sign-up", "not-an-email", "tidy-otter-planets-42").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, body) = sign("/api/auth/sign-up", "bob@example.com", "short").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["message"].as_str().unwrap().contains("at least 8"));
 
-    let (status, body) = sign("/api/auth/sign-in", "ADA@example.com", "password123").await;
+    let (status, body) = sign("/api/auth/sign-in", "ADA@example.com", "tidy-otter-planets-42").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["user"]["id"], user.id.as_str());
     assert!(body["user"].get("password_hash").is_none(), "the hash never leaves the server");
@@ -245,7 +245,7 @@ async fn accounts(store: Store) {
 
     let (status, body) = sign("/api/auth/sign-in", "ada@example.com", "wrong-password").await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
-    let (status, _) = sign("/api/auth/sign-in", "nobody@example.com", "password123").await;
+    let (status, _) = sign("/api/auth/sign-in", "nobody@example.com", "tidy-otter-planets-42").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     // The password is stored as an argon2id hash.

@@ -39,6 +39,7 @@ pub async fn start_backend(dir: &std::path::Path) -> Server {
         ("HOST", "127.0.0.1".into()),
         ("PORT", "0".into()),
         ("METRICS_PORT", "off".into()),
+        ("AUTH_ATTEMPTS_PER_MINUTE", "100000".into()),
     ]);
     let app = backend::App::build(backend::Config::from_lookup(|k| env.get(k).cloned()).unwrap()).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -150,8 +151,9 @@ impl Browser {
     /// Signs up through the form and lands on the task list.
     pub async fn sign_up(&self, email: &str) -> Page {
         let form = self.get("/sign-up").await;
-        let page =
-            self.post("/sign-up", &[("csrf", &form.csrf()), ("email", email), ("password", "password123")]).await;
+        let page = self
+            .post("/sign-up", &[("csrf", &form.csrf()), ("email", email), ("password", "tidy-otter-planets-42")])
+            .await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.url.ends_with("/tasks?notice=welcome"), "{}", page.url);
         page
