@@ -1,6 +1,6 @@
 //! Start-up: state, the URL map, the listeners, and graceful shutdown.
 
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use axum::{
     extract::DefaultBodyLimit,
@@ -94,12 +94,12 @@ impl App {
         tokio::spawn(housekeeping::run(state.clone()));
         let shutdown = CancellationToken::new();
         let router = router(state.clone(), shutdown.child_token());
-        let addr: SocketAddr = format!("{}:{}", state.config.host, state.config.port).parse()?;
-        let listener = TcpListener::bind(addr).await?;
+        let config = &state.config;
+        let listener = common::serve::bind(&config.host, config.port, config.port_variable).await?;
         let metrics_listener = match state.config.metrics_port {
             Some(port) => {
                 telemetry::prometheus();
-                Some(TcpListener::bind(SocketAddr::new(addr.ip(), port)).await?)
+                Some(common::serve::bind(&config.host, port, "METRICS_PORT").await?)
             }
             None => None,
         };

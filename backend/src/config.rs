@@ -1,6 +1,6 @@
 //! Typed configuration, read once from the environment (and `.env` for local runs).
 
-use std::{env, path::PathBuf, time::Duration};
+use std::{env, path::Path, time::Duration};
 
 use secrecy::SecretString;
 
@@ -41,6 +41,9 @@ pub struct Config {
     pub token_ttl: Duration,
     pub host: String,
     pub port: u16,
+    /// The setting that chose `port`, for error messages (`cargo run` reads
+    /// BACKEND_PORT instead of PORT).
+    pub port_variable: &'static str,
     /// Prometheus metrics are served on their own port, away from the public API.
     pub metrics_port: Option<u16>,
     pub db_max_connections: u32,
@@ -128,6 +131,7 @@ impl Config {
             token_ttl: Duration::from_secs(parse(&lookup, "TOKEN_TTL_SECS", 7 * 24 * 3600)?),
             host: lookup("HOST").unwrap_or_else(|| "0.0.0.0".into()),
             port: parse(&lookup, "PORT", 8000)?,
+            port_variable: "PORT",
             metrics_port: match lookup("METRICS_PORT").as_deref() {
                 Some("off") => None,
                 _ => Some(parse(&lookup, "METRICS_PORT", 9000)?),
@@ -215,19 +219,7 @@ fn llm_config(lookup: &impl Fn(&str) -> Option<String>) -> Result<LlmConfig, Con
     })
 }
 
-/// Reads or creates the signing key of a local run.
+/// Reads or creates the signing key of a local run (mode 0600).
 fn local_secret() -> std::io::Result<String> {
-    let path = PathBuf::from(LOCAL_SECRET_FILE);
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        if existing.trim().len() >= 32 {
-            return Ok(existing.trim().to_string());
-        }
-    }
-    let secret = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    std::io::Write::write_all(&mut options.open(&path)?, secret.as_bytes())?;
-    Ok(secret)
+    common::secret_file::read_or_create(Path::new(LOCAL_SECRET_FILE), 32)
 }

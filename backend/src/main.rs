@@ -1,9 +1,15 @@
+use std::process::ExitCode;
+
 use backend::{App, Config};
 
 /// `todo-backend` serves; `todo-backend healthcheck [URL]` probes a running one.
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     common::probe::run_if_requested(8000).await;
+    common::exit_on_error(serve().await)
+}
+
+async fn serve() -> anyhow::Result<()> {
     let _ = dotenvy::dotenv();
     let config = Config::from_env()?;
     common::logging::init(config.log_json);

@@ -116,6 +116,24 @@ impl Limits {
     }
 }
 
+/// Binds `host:port`, or explains what to change: `variable` is the
+/// setting that chose the port.
+pub async fn bind(host: &str, port: u16, variable: &str) -> anyhow::Result<TcpListener> {
+    let ip: std::net::IpAddr = host
+        .parse()
+        .map_err(|_| anyhow::anyhow!("HOST must be an IP address such as 0.0.0.0 or 127.0.0.1, got {host:?}"))?;
+    let address = SocketAddr::new(ip, port);
+    TcpListener::bind(address).await.map_err(|error| match error.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+            "cannot listen on {address}: another program already uses port {port}. Stop it, or set {variable} to a free port."
+        ),
+        std::io::ErrorKind::PermissionDenied => anyhow::anyhow!(
+            "cannot listen on {address}: ports below 1024 need extra privileges. Set {variable} to a port above 1024."
+        ),
+        _ => anyhow::anyhow!("cannot listen on {address} ({variable}): {error}"),
+    })
+}
+
 /// Serves `router` (and optional extra routers on their own listeners, e.g.
 /// metrics) until `signal`, then drains as described above.
 pub async fn serve(

@@ -1,6 +1,6 @@
 //! Start-up and the URL map of the web UI.
 
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use axum::{
     http::{header, HeaderValue, StatusCode},
@@ -11,6 +11,7 @@ use axum::{
 };
 use axum_extra::extract::CookieJar;
 use common::serve::{serve, Drain, ShuttingDown};
+use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::{
@@ -26,7 +27,7 @@ use crate::{
     error::PageError,
     pages::{auth, chat, tasks},
     proxy,
-    session::{self, CookieSecurity},
+    session::{self, Cookies},
 };
 
 #[derive(Clone)]
@@ -55,8 +56,8 @@ impl App {
             config: Arc::new(config),
             shutting_down: ShuttingDown::default(),
         };
-        let addr: SocketAddr = format!("{}:{}", state.config.host, state.config.port).parse()?;
-        let listener = TcpListener::bind(addr).await?;
+        let config = &state.config;
+        let listener = common::serve::bind(&config.host, config.port, config.port_variable).await?;
         Ok(App { listener, router: router(state.clone()), state })
     }
 
@@ -107,9 +108,16 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
         .fallback(|| async { PageError::NotFound })
-        .layer(middleware::from_fn(session::ensure_csrf_cookie))
+        .layer(middleware::from_fn(session::csrf_guard))
         .layer(middleware::from_fn(move |request, next| common::serve::bounded_body(limits, request, next)))
-        .layer(Extension(CookieSecurity(secure)));
+        .layer(Extension(Cookies::new(secure, state.config.secret.expose_secret().as_bytes())));
+    if secure {
+        // Served over HTTPS: browsers must not fall back to plain HTTP.
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ));
+    }
     for (name, value) in headers {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
     }
@@ -123,8 +131,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn home(jar: CookieJar) -> Redirect {
-    Redirect::to(if session::read(&jar).is_some() { "/tasks" } else { "/sign-in" })
+async fn home(cookies: Cookies, jar: CookieJar) -> Redirect {
+    Redirect::to(if cookies.read(&jar).is_some() { "/tasks" } else { "/sign-in" })
 }
 
 /// Ready unless shutting down. The backend's health is deliberately not part

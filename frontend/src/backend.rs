@@ -86,6 +86,27 @@ fn unreachable(error: reqwest::Error) -> BackendError {
     }
 }
 
+/// The `X-Forwarded-For` chain to send on: what the request brought, plus
+/// the address that connected to us.
+#[derive(Debug, Clone)]
+pub struct ClientChain(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientChain {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
+        let earlier = parts.headers.get("x-forwarded-for").and_then(|value| value.to_str().ok());
+        let chain = match (earlier, peer) {
+            (Some(earlier), Some(peer)) => format!("{earlier}, {peer}"),
+            (Some(earlier), None) => earlier.to_string(),
+            (None, Some(peer)) => peer.to_string(),
+            (None, None) => String::new(),
+        };
+        Ok(ClientChain(chain))
+    }
+}
+
 #[derive(Clone)]
 pub struct Backend {
     http: reqwest::Client,
@@ -112,20 +133,20 @@ impl Backend {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Result<T, BackendError> {
-        self.call_keyed(method, path, token, body, None).await
+        self.send(method, path, token, body, &[]).await
     }
 
-    async fn call_keyed<T: DeserializeOwned>(
+    async fn send<T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
         token: Option<&str>,
         body: Option<Value>,
-        idempotency_key: Option<&str>,
+        headers: &[(&str, &str)],
     ) -> Result<T, BackendError> {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(key) = idempotency_key {
-            request = request.header("idempotency-key", key);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -158,17 +179,28 @@ impl Backend {
         })
     }
 
-    pub async fn sign_up(&self, email: &str, password: &str) -> Result<Account, BackendError> {
+    /// Sign-up and sign-in pass the browser's address on (`forwarded_for`,
+    /// see [`ClientChain`]): the backend limits attempts per address.
+    pub async fn sign_up(&self, email: &str, password: &str, client: &ClientChain) -> Result<Account, BackendError> {
         let body = json!({ "email": email, "password": password });
-        self.call(Method::POST, "/api/auth/sign-up", None, Some(body)).await
+        self.send(Method::POST, "/api/auth/sign-up", None, Some(body), &[("x-forwarded-for", &client.0)]).await
     }
 
     /// Wrong credentials are an `Invalid` error with a message for the form.
-    pub async fn sign_in(&self, email: &str, password: &str) -> Result<Account, BackendError> {
+    pub async fn sign_in(&self, email: &str, password: &str, client: &ClientChain) -> Result<Account, BackendError> {
         let body = json!({ "email": email, "password": password });
-        match self.call(Method::POST, "/api/auth/sign-in", None, Some(body)).await {
+        let forwarded = [("x-forwarded-for", client.0.as_str())];
+        match self.send(Method::POST, "/api/auth/sign-in", None, Some(body), &forwarded).await {
             Err(BackendError::Unauthorized) => Err(BackendError::Invalid("Wrong email or password.".into())),
             other => other,
+        }
+    }
+
+    /// Ends the session's token at the backend.
+    pub async fn sign_out(&self, session: &Session) -> Result<(), BackendError> {
+        match self.call::<Value>(Method::POST, "/api/auth/sign-out", Some(&session.token), None).await {
+            Ok(_) | Err(BackendError::Unauthorized) => Ok(()),
+            Err(other) => Err(other),
         }
     }
 
@@ -187,7 +219,8 @@ impl Backend {
     ) -> Result<Task, BackendError> {
         let body = json!({ "title": title, "description": description });
         let path = format!("/api/{}/tasks", session.user_id);
-        self.call_keyed(Method::POST, &path, Some(&session.token), Some(body), key).await
+        let headers: Vec<(&str, &str)> = key.map(|key| ("idempotency-key", key)).into_iter().collect();
+        self.send(Method::POST, &path, Some(&session.token), Some(body), &headers).await
     }
 
     pub async fn update_task(

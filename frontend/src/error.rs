@@ -64,7 +64,7 @@ impl IntoResponse for PageError {
         let (status, heading, detail) = match self {
             PageError::SignInRequired => return Redirect::to("/sign-in").into_response(),
             PageError::SessionExpired => {
-                let jar = session::end(CookieJar::new());
+                let jar = session::end_any(CookieJar::new());
                 return (jar, Redirect::to("/sign-in?expired=1")).into_response();
             }
             PageError::BackendDown => (

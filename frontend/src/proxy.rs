@@ -14,7 +14,8 @@ use serde_json::json;
 
 use crate::{
     app::AppState,
-    session::{self, CsrfToken},
+    backend::ClientChain,
+    session::{Cookies, CsrfToken},
 };
 
 const CSRF_HEADER: &str = "x-csrf-token";
@@ -36,8 +37,29 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(json!({ "error": code, "message": message }))).into_response()
 }
 
-pub async fn forward(State(state): State<AppState>, jar: CookieJar, csrf: CsrfToken, request: Request) -> Response {
+/// True when `path`, percent-decoded, is under `/api/` with no `.` or `..`
+/// segment and no backslash: the URL library would otherwise resolve
+/// `/api/%2e%2e/mcp` or `/api/..\\health` to a path outside `/api/` (and
+/// around the backend's NetworkPolicy and MCP host checks).
+fn stays_under_api(path: &str) -> bool {
+    let Ok(decoded) = percent_encoding::percent_decode_str(path).decode_utf8() else { return false };
+    decoded.starts_with("/api/")
+        && !decoded.contains('\\')
+        && !decoded.split('/').any(|segment| segment == "." || segment == "..")
+}
+
+pub async fn forward(
+    State(state): State<AppState>,
+    client: ClientChain,
+    cookies: Cookies,
+    jar: CookieJar,
+    csrf: CsrfToken,
+    request: Request,
+) -> Response {
     let (parts, body) = request.into_parts();
+    if !stays_under_api(parts.uri.path()) {
+        return error(StatusCode::BAD_REQUEST, "bad_path", "the path must stay under /api/");
+    }
     let path = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let mut outgoing = state
         .backend
@@ -52,7 +74,7 @@ pub async fn forward(State(state): State<AppState>, jar: CookieJar, csrf: CsrfTo
     if let Some(own) = parts.headers.get(header::AUTHORIZATION) {
         // A tool with its own token: forwarded as is, the session is not used.
         outgoing = outgoing.header(header::AUTHORIZATION, own);
-    } else if let Some(session) = session::read(&jar) {
+    } else if let Some(session) = cookies.read(&jar) {
         // The browser's cookie would be sent by any site's form, so writes
         // made with it must prove they come from our pages.
         if !parts.method.is_safe() {
@@ -62,6 +84,9 @@ pub async fn forward(State(state): State<AppState>, jar: CookieJar, csrf: CsrfTo
             }
         }
         outgoing = outgoing.bearer_auth(session.token);
+    }
+    if !client.0.is_empty() {
+        outgoing = outgoing.header("x-forwarded-for", &client.0);
     }
     let outgoing = outgoing.body(reqwest::Body::wrap_stream(body.into_data_stream()));
 

@@ -1,48 +1,116 @@
 //! The browser session and cross-site request forgery protection.
 //!
 //! The session cookie holds the backend's token (HttpOnly, SameSite=Lax).
-//! CSRF uses the double-submit pattern: a random token in its own cookie
-//! (SameSite=Strict) must come back in every state-changing form or in the
-//! `X-CSRF-Token` header of script calls.
+//! CSRF tokens are derived from the session: an HMAC, keyed with
+//! `FRONTEND_SECRET`, of the session's token, or before sign-in of a random
+//! visitor id in a cookie of its own. A planted cookie therefore gives an
+//! attacker no valid token, every replica accepts the tokens of the others,
+//! and signing in or out changes the token. On top of that, state-changing
+//! requests from another site (`Origin`, `Sec-Fetch-Site`) are refused. With
+//! `COOKIE_SECURE` the cookies carry the `__Host-` prefix, so no other host
+//! can set them.
+
+use std::sync::Arc;
 
 use axum::{
     extract::{FromRequestParts, Request},
-    http::{header, request::Parts, HeaderValue},
+    http::{header, request::Parts, HeaderMap, HeaderValue},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
 
 use crate::{backend::Session, error::PageError};
 
-pub const SESSION_COOKIE: &str = "todo_session";
-pub const CSRF_COOKIE: &str = "todo_csrf";
 const SESSION_DAYS: i64 = 7;
+/// Visitor ids are 32 hex digits.
+const VISITOR_ID_LEN: usize = 32;
 
-pub fn read(jar: &CookieJar) -> Option<Session> {
-    jar.get(SESSION_COOKIE).and_then(|cookie| serde_urlencoded::from_str(cookie.value()).ok())
+/// Cookie names and the key of the CSRF tokens, for handlers and middleware.
+#[derive(Clone)]
+pub struct Cookies(Arc<Policy>);
+
+struct Policy {
+    secure: bool,
+    key: Vec<u8>,
 }
 
-pub fn start(jar: CookieJar, session: &Session, secure: bool) -> CookieJar {
-    let value = serde_urlencoded::to_string(session).unwrap_or_default();
-    let cookie = Cookie::build((SESSION_COOKIE, value))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .path("/")
-        .max_age(time_days(SESSION_DAYS));
-    jar.add(cookie)
+impl Cookies {
+    pub fn new(secure: bool, key: &[u8]) -> Self {
+        Cookies(Arc::new(Policy { secure, key: key.to_vec() }))
+    }
+
+    fn session_name(&self) -> &'static str {
+        if self.0.secure {
+            "__Host-todo_session"
+        } else {
+            "todo_session"
+        }
+    }
+
+    fn visitor_name(&self) -> &'static str {
+        if self.0.secure {
+            "__Host-todo_visitor"
+        } else {
+            "todo_visitor"
+        }
+    }
+
+    fn cookie(&self, name: &'static str, value: String) -> Cookie<'static> {
+        Cookie::build((name, value)).http_only(true).same_site(SameSite::Lax).secure(self.0.secure).path("/").build()
+    }
+
+    pub fn read(&self, jar: &CookieJar) -> Option<Session> {
+        jar.get(self.session_name()).and_then(|cookie| serde_urlencoded::from_str(cookie.value()).ok())
+    }
+
+    /// Starts the session and gives the browser a new visitor id, so no
+    /// token from before sign-in stays valid.
+    pub fn start(&self, jar: CookieJar, session: &Session) -> CookieJar {
+        let value = serde_urlencoded::to_string(session).unwrap_or_default();
+        let mut cookie = self.cookie(self.session_name(), value);
+        cookie.set_max_age(cookie::time::Duration::days(SESSION_DAYS));
+        jar.add(cookie).add(self.cookie(self.visitor_name(), new_visitor_id()))
+    }
+
+    /// Ends the session in the browser (whether or not this request sent
+    /// it), with a new visitor id.
+    pub fn end(&self, jar: CookieJar) -> CookieJar {
+        let mut removal = self.cookie(self.session_name(), String::new());
+        removal.make_removal();
+        jar.add(removal).add(self.cookie(self.visitor_name(), new_visitor_id()))
+    }
+
+    /// The CSRF token of a request with these cookies.
+    fn token_for(&self, jar: &CookieJar, visitor: &str) -> String {
+        let binding = match jar.get(self.session_name()) {
+            Some(session) => format!("session:{}", hex(&Sha256::digest(session.value().as_bytes()))),
+            None => format!("visitor:{visitor}"),
+        };
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0.key).expect("HMAC takes any key length");
+        mac.update(binding.as_bytes());
+        hex(&mac.finalize().into_bytes())
+    }
 }
 
-/// Tells the browser to drop the session cookie (whether or not this request sent it).
-pub fn end(jar: CookieJar) -> CookieJar {
-    let mut removal = Cookie::build((SESSION_COOKIE, "")).path("/").http_only(true).same_site(SameSite::Lax).build();
-    removal.make_removal();
-    jar.add(removal)
+/// Removes the session cookie under either name, for answers given
+/// without the policy at hand (an expired session's error page).
+pub fn end_any(jar: CookieJar) -> CookieJar {
+    [Cookies::new(false, &[]), Cookies::new(true, &[])].iter().fold(jar, |jar, cookies| {
+        let mut removal = cookies.cookie(cookies.session_name(), String::new());
+        removal.make_removal();
+        jar.add(removal)
+    })
 }
 
-fn time_days(days: i64) -> cookie::time::Duration {
-    cookie::time::Duration::days(days)
+fn new_visitor_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// The signed-in user of a page; without a session the page redirects to sign-in.
@@ -52,12 +120,25 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let cookies = cookies_of(parts)?;
         let jar = CookieJar::from_request_parts(parts, state).await.expect("infallible");
-        read(&jar).map(SignedIn).ok_or(PageError::SignInRequired)
+        cookies.read(&jar).map(SignedIn).ok_or(PageError::SignInRequired)
     }
 }
 
-/// The request's CSRF token (see [`ensure_csrf_cookie`]).
+fn cookies_of(parts: &Parts) -> Result<Cookies, PageError> {
+    parts.extensions.get::<Cookies>().cloned().ok_or(PageError::Internal("cookie policy missing".into()))
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Cookies {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        cookies_of(parts)
+    }
+}
+
+/// The request's CSRF token (see [`csrf_guard`]).
 #[derive(Clone)]
 pub struct CsrfToken(pub String);
 
@@ -82,28 +163,50 @@ impl CsrfToken {
     }
 }
 
-/// Gives every visitor a CSRF token: reuses the cookie's, or mints one and
-/// sets the cookie on the response.
-pub async fn ensure_csrf_cookie(mut request: Request, next: Next) -> Response {
-    let jar = CookieJar::from_headers(request.headers());
-    let existing = jar.get(CSRF_COOKIE).map(|c| c.value().to_string()).filter(|v| v.len() >= 32);
-    let (token, minted) = match existing {
-        Some(token) => (token, false),
-        None => (format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple()), true),
+/// Refuses state-changing requests from other sites, and gives every
+/// request its CSRF token (minting a visitor id cookie when needed).
+pub async fn csrf_guard(mut request: Request, next: Next) -> Response {
+    let Some(cookies) = request.extensions().get::<Cookies>().cloned() else {
+        return PageError::Internal("cookie policy missing".into()).into_response();
     };
-    request.extensions_mut().insert(CsrfToken(token.clone()));
-    let secure = request.extensions().get::<CookieSecurity>().is_some_and(|c| c.0);
+    if !request.method().is_safe() && is_cross_site(request.headers()) {
+        tracing::warn!("refused a cross-site request");
+        return PageError::Csrf.into_response();
+    }
+    let jar = CookieJar::from_headers(request.headers());
+    let existing = jar.get(cookies.visitor_name()).map(|c| c.value().to_string()).filter(|id| is_visitor_id(id));
+    let (visitor, minted) = match existing {
+        Some(id) => (id, false),
+        None => (new_visitor_id(), true),
+    };
+    request.extensions_mut().insert(CsrfToken(cookies.token_for(&jar, &visitor)));
     let mut response = next.run(request).await;
-    if minted {
-        let cookie =
-            Cookie::build((CSRF_COOKIE, token)).http_only(true).same_site(SameSite::Strict).secure(secure).path("/");
-        if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
+    let sets_visitor = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|value| value.to_str().is_ok_and(|v| v.starts_with(cookies.visitor_name())));
+    if minted && !sets_visitor {
+        if let Ok(value) = HeaderValue::from_str(&cookies.cookie(cookies.visitor_name(), visitor).to_string()) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
     response
 }
 
-/// Whether cookies get the `Secure` flag, for middleware that has no state.
-#[derive(Clone, Copy)]
-pub struct CookieSecurity(pub bool);
+fn is_visitor_id(id: &str) -> bool {
+    id.len() == VISITOR_ID_LEN && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A request another site made the browser send: `Sec-Fetch-Site` says
+/// so, or `Origin` names another host than the one asked.
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if fetch_site.is_some_and(|site| !matches!(site, "same-origin" | "none")) {
+        return true;
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return false };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+    origin == "null" || !origin_host.eq_ignore_ascii_case(host)
+}

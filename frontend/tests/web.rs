@@ -280,7 +280,10 @@ async fn user_text_is_escaped_and_pages_send_security_headers() {
         cookie.starts_with("todo_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
-    let wrong = fresh
+    let other = Browser::new(&browser.base);
+    let csrf = other.get("/sign-in").await.csrf();
+    let wrong = other
+        .client
         .post(format!("{}/sign-in", browser.base))
         .form(&[("csrf", csrf.as_str()), ("email", "xss@example.com"), ("password", "not-the-password")])
         .send()

@@ -24,6 +24,8 @@ ask which one they mean. Never invent task ids. After acting, confirm what you d
 pub enum LlmError {
     #[error("provider unavailable: {0}")]
     Unavailable(String),
+    /// The provider refused; only the status and the error's type or code
+    /// are kept (its message may echo the request, key included).
     #[error("provider rejected the request ({0}): {1}")]
     Rejected(StatusCode, String),
     #[error("unexpected response from provider: {0}")]
@@ -252,7 +254,7 @@ impl LlmAgent {
                 Ok(response) => {
                     let status = response.status();
                     let text = response.text().await.unwrap_or_default();
-                    return Err(LlmError::Rejected(status, text.chars().take(300).collect()));
+                    return Err(LlmError::Rejected(status, error_kind(&text)));
                 }
                 Err(error) => (LlmError::Unavailable(error.without_url().to_string()), None),
             };
@@ -270,4 +272,18 @@ impl LlmAgent {
 
 fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
     headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// The kind of a provider's error answer — `error.code` or `error.type` in
+/// OpenAI's format, if it is a short identifier — and never its message.
+fn error_kind(body: &str) -> String {
+    let parsed: Value = serde_json::from_str(body).unwrap_or_default();
+    let error = if parsed["error"].is_object() { &parsed["error"] } else { &parsed };
+    let kind = [&error["code"], &error["type"], &error["status"]]
+        .into_iter()
+        .filter_map(Value::as_str)
+        .find(|kind| kind.len() <= 64 && kind.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)))
+        .unwrap_or("no error code given")
+        .to_string();
+    kind
 }

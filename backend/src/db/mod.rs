@@ -118,6 +118,35 @@ macro_rules! in_transaction {
 }
 pub(crate) use in_transaction;
 
+/// Creates the SQLite file readable by its owner only, and tightens an
+/// existing one and its WAL and shared-memory files. SQLite gives the WAL
+/// and shared-memory files it creates the mode of the database file.
+fn owner_only_files(database: &std::path::Path) -> std::io::Result<()> {
+    let name = database.to_string_lossy();
+    if name.is_empty() || name == ":memory:" {
+        return Ok(());
+    }
+    if !database.exists() {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(database) {
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
+            // A directory that is not there: let SQLite report it.
+            Err(_) => return Ok(()),
+        }
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let file = std::path::PathBuf::from(format!("{name}{suffix}"));
+        if file.exists() {
+            common::secret_file::owner_only(&file)?;
+        }
+    }
+    Ok(())
+}
+
 /// Runs one database operation within `deadline`. When it expires the
 /// operation is dropped, and with it its connection (closed, not reused).
 pub(crate) async fn within<T>(deadline: Duration, operation: impl Future<Output = sqlx::Result<T>>) -> sqlx::Result<T> {
@@ -158,7 +187,9 @@ impl Db {
                 Pool::Postgres(PgPool::new(options, max_connections as usize, acquire))
             }
             DatabaseTarget::Sqlite(url) => {
-                let options = SqliteConnectOptions::from_str(url)?
+                let options = SqliteConnectOptions::from_str(url)?;
+                owner_only_files(options.get_filename())?;
+                let options = options
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
                     // Each commit reaches the disk before it is acknowledged.

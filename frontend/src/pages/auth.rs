@@ -11,9 +11,9 @@ use serde::Deserialize;
 use super::{notice_text, render, Layout};
 use crate::{
     app::AppState,
-    backend::{BackendError, Session},
+    backend::{BackendError, ClientChain, Session},
     error::PageError,
-    session::{self, CsrfToken},
+    session::{Cookies, CsrfToken},
 };
 
 #[derive(Template)]
@@ -54,29 +54,33 @@ pub async fn sign_up_page(csrf: CsrfToken) -> Result<Response, PageError> {
 
 pub async fn sign_in(
     State(state): State<AppState>,
+    client: ClientChain,
+    cookies: Cookies,
     csrf: CsrfToken,
     jar: CookieJar,
     Form(form): Form<Credentials>,
 ) -> Result<Response, PageError> {
     csrf.verify(&form.csrf)?;
-    let result = state.backend.sign_in(form.email.trim(), &form.password).await;
-    finish(state, csrf, jar, "sign-in", form.email, result, "/tasks")
+    let result = state.backend.sign_in(form.email.trim(), &form.password, &client).await;
+    finish(&cookies, csrf, jar, "sign-in", form.email, result, "/tasks")
 }
 
 pub async fn sign_up(
     State(state): State<AppState>,
+    client: ClientChain,
+    cookies: Cookies,
     csrf: CsrfToken,
     jar: CookieJar,
     Form(form): Form<Credentials>,
 ) -> Result<Response, PageError> {
     csrf.verify(&form.csrf)?;
-    let result = state.backend.sign_up(form.email.trim(), &form.password).await;
-    finish(state, csrf, jar, "sign-up", form.email, result, "/tasks?notice=welcome")
+    let result = state.backend.sign_up(form.email.trim(), &form.password, &client).await;
+    finish(&cookies, csrf, jar, "sign-up", form.email, result, "/tasks?notice=welcome")
 }
 
 /// Starts the session, or shows the form again with the error and the email kept.
 fn finish(
-    state: AppState,
+    cookies: &Cookies,
     csrf: CsrfToken,
     jar: CookieJar,
     mode: &'static str,
@@ -87,7 +91,7 @@ fn finish(
     match result {
         Ok(account) => {
             let session = Session { user_id: account.user.id, email: account.user.email, token: account.token };
-            let jar = session::start(jar, &session, state.config.cookie_secure);
+            let jar = cookies.start(jar, &session);
             Ok((jar, Redirect::to(next)).into_response())
         }
         Err(BackendError::Invalid(message)) => {
@@ -104,7 +108,21 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn sign_out(csrf: CsrfToken, jar: CookieJar, Form(form): Form<CsrfForm>) -> Result<Response, PageError> {
+/// Ends the session at the backend (so its token is refused from now on)
+/// and in the browser. The browser's cookie goes even if the backend is
+/// unreachable.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    cookies: Cookies,
+    csrf: CsrfToken,
+    jar: CookieJar,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, PageError> {
     csrf.verify(&form.csrf)?;
-    Ok((session::end(jar), Redirect::to("/sign-in?notice=signed-out")).into_response())
+    if let Some(session) = cookies.read(&jar) {
+        if let Err(error) = state.backend.sign_out(&session).await {
+            tracing::warn!(%error, "the backend did not end the session");
+        }
+    }
+    Ok((cookies.end(jar), Redirect::to("/sign-in?notice=signed-out")).into_response())
 }

@@ -61,6 +61,7 @@ pub async fn start_frontend_with(backend_url: &str, settings: &[(&'static str, &
         ("HOST", "127.0.0.1".into()),
         ("PORT", "0".into()),
         ("BACKEND_TIMEOUT_SECS", "5".into()),
+        ("FRONTEND_SECRET", "frontend-test-secret-at-least-32-bytes!!".into()),
     ]);
     env.extend(settings.iter().map(|(key, value)| (*key, value.to_string())));
     let app = frontend::App::build(frontend::Config::from_lookup(|k| env.get(k).cloned()).unwrap()).await.unwrap();
