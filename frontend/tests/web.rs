@@ -149,16 +149,19 @@ async fn forms_without_the_csrf_token_are_refused() {
     assert!(list.contains("Keep me") && list.contains("Via the proxy") && !list.contains("Injected"));
 }
 
-/// `/api/{user_id}/tasks` for the signed-in browser, found through the proxy.
+/// `/api/{user_id}/tasks` for the signed-in browser.
 async fn api_tasks_path(browser: &Browser) -> String {
+    format!("/api/{}/tasks", session_fields(browser)["user_id"])
+}
+
+/// What the browser's session cookie holds (user id, email, token).
+fn session_fields(browser: &Browser) -> std::collections::HashMap<String, String> {
     let cookies = reqwest::cookie::CookieStore::cookies(&*browser.jar, &browser.base.parse().unwrap()).unwrap();
     let cookies = cookies.to_str().unwrap().to_string();
-    let session = cookies.split("; ").find_map(|c| c.strip_prefix("todo_session=")).unwrap();
-    // The cookie value is percent-encoded once more on the wire.
-    let raw: Vec<(String, String)> = serde_urlencoded::from_str(&format!("v={session}")).unwrap();
-    let decoded: std::collections::HashMap<String, String> = serde_urlencoded::from_str(&raw[0].1).unwrap();
-    assert!(decoded.contains_key("user_id"), "{cookies}");
-    format!("/api/{}/tasks", decoded["user_id"])
+    let session = cookies.split("; ").find_map(|c| c.strip_prefix("todo_session=")).expect("a session cookie");
+    // The form-encoded value is percent-encoded once more in the cookie.
+    let value = percent_encoding::percent_decode_str(session).decode_utf8().unwrap();
+    serde_urlencoded::from_str(&value).unwrap()
 }
 
 #[tokio::test]
@@ -275,11 +278,14 @@ async fn user_text_is_escaped_and_pages_send_security_headers() {
         .await
         .unwrap();
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
-    let cookie = signed_in.headers()["set-cookie"].to_str().unwrap();
-    assert!(
-        cookie.starts_with("todo_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
+    let cookie = signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|value| value.to_str().unwrap())
+        .find(|value| value.starts_with("todo_session="))
+        .expect("the session cookie is set");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
     let other = Browser::new(&browser.base);
     let csrf = other.get("/sign-in").await.csrf();
     let wrong = other
@@ -394,4 +400,157 @@ async fn submitting_the_add_form_twice_adds_the_task_once() {
     assert_eq!(second.html.matches("Clicked twice").count(), 1, "listed once");
     let next = browser.get("/tasks").await.hidden("request_id");
     assert_ne!(next, request_id, "each form gets a new id");
+}
+
+/// CSRF tokens belong to the session: a planted visitor cookie gives an
+/// attacker no token of theirs that works, and signing in changes the token.
+#[tokio::test]
+async fn csrf_tokens_are_bound_to_the_session_and_rotate_at_sign_in() {
+    let stack = Stack::start().await;
+    let attacker = stack.browser();
+    let attackers_token = attacker.get("/sign-in").await.csrf();
+    let attackers_cookie = visitor_cookie(&attacker);
+
+    // The victim's browser carries the attacker's cookie value (planted).
+    let victim = stack.browser();
+    victim
+        .jar
+        .add_cookie_str(&format!("todo_visitor={attackers_cookie}; Path=/"), &stack.frontend.base.parse().unwrap());
+    let form =
+        [("csrf", attackers_token.as_str()), ("email", "victim@example.com"), ("password", "tidy-otter-planets-42")];
+    let before_sign_up = victim.get("/sign-up").await.csrf();
+    assert_eq!(before_sign_up, attackers_token, "same visitor id, same pre-session token");
+    victim.post("/sign-up", &form).await;
+    let signed_in_token = victim.get("/tasks").await.csrf();
+    assert_ne!(signed_in_token, attackers_token, "signing in rotates the token");
+    let stale = victim.post("/tasks", &[("csrf", &attackers_token), ("title", "Planted"), ("status", "all")]).await;
+    assert_eq!(stale.status, StatusCode::FORBIDDEN, "the pre-sign-in token no longer works");
+    assert_ne!(visitor_cookie(&victim), attackers_cookie, "the visitor id is replaced too");
+    let own = victim.post("/tasks", &[("csrf", &signed_in_token), ("title", "Mine"), ("status", "all")]).await;
+    assert_eq!(own.status, StatusCode::OK);
+
+    // Two sessions of the same account have different tokens.
+    let second = stack.browser();
+    let csrf = second.get("/sign-in").await.csrf();
+    second
+        .post(
+            "/sign-in",
+            &[("csrf", csrf.as_str()), ("email", "victim@example.com"), ("password", "tidy-otter-planets-42")],
+        )
+        .await;
+    assert_ne!(second.get("/tasks").await.csrf(), signed_in_token);
+}
+
+fn visitor_cookie(browser: &Browser) -> String {
+    let cookies = reqwest::cookie::CookieStore::cookies(&*browser.jar, &browser.base.parse().unwrap()).unwrap();
+    let cookies = cookies.to_str().unwrap().to_string();
+    cookies.split("; ").find_map(|c| c.strip_prefix("todo_visitor=")).expect("a visitor cookie").to_string()
+}
+
+/// A form posted from another site is refused even with a valid token.
+#[tokio::test]
+async fn cross_site_writes_are_refused() {
+    let stack = Stack::start().await;
+    let browser = stack.browser();
+    browser.sign_up("origin@example.com").await;
+    let csrf = browser.get("/tasks").await.csrf();
+    let host = stack.frontend.base.trim_start_matches("http://").to_string();
+    let post = |headers: Vec<(&'static str, String)>| {
+        let mut request = browser.client.post(format!("{}/tasks", browser.base)).form(&[
+            ("csrf", csrf.as_str()),
+            ("title", "From elsewhere"),
+            ("status", "all"),
+        ]);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    for headers in [
+        vec![("origin", "https://evil.example".to_string())],
+        vec![("origin", "null".to_string())],
+        vec![("sec-fetch-site", "cross-site".to_string())],
+        vec![("sec-fetch-site", "same-site".to_string()), ("origin", format!("http://{host}"))],
+    ] {
+        let answer = post(headers.clone()).await.unwrap();
+        assert_eq!(answer.status(), StatusCode::FORBIDDEN, "{headers:?}");
+    }
+    let same = post(vec![("origin", format!("http://{host}")), ("sec-fetch-site", "same-origin".to_string())]);
+    assert_eq!(same.await.unwrap().status(), StatusCode::OK);
+    let page = browser.get("/tasks").await;
+    assert_eq!(page.html.matches("From elsewhere").count(), 1, "only the same-origin post added a task");
+}
+
+/// Served over HTTPS (COOKIE_SECURE), cookies carry the __Host- prefix and
+/// pages send HSTS.
+#[tokio::test]
+async fn secure_cookies_use_the_host_prefix_and_pages_send_hsts() {
+    let frontend = start_frontend_with("http://127.0.0.1:9", &[("COOKIE_SECURE", "true")]).await;
+    let answer = reqwest::get(format!("{}/sign-in", frontend.base)).await.unwrap();
+    assert_eq!(answer.headers()["strict-transport-security"], "max-age=31536000");
+    let cookie = answer.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.starts_with("__Host-todo_visitor=") && cookie.contains("Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain"), "{cookie}");
+}
+
+/// Requests written byte for byte, so no client library normalises the path.
+async fn raw_get(base: &str, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8_lossy(&answer).to_string()
+}
+
+/// `/api/…` paths that would leave `/api/` once decoded and resolved never
+/// reach the backend (its `/health`, `/ready`, `/mcp`).
+#[tokio::test]
+async fn the_api_proxy_cannot_be_escaped() {
+    let stack = Stack::start().await;
+    for path in [
+        "/api/../health",
+        "/api/%2e%2e/mcp",
+        "/api/.%2e/ready",
+        "/api/%2E%2E/health",
+        "/api/..%5chealth",
+        "/api/..\\health",
+        "/api/x/%2e%2e/%2e%2e/mcp",
+        "/api/./auth/sign-in",
+    ] {
+        let answer = raw_get(&stack.frontend.base, path).await;
+        assert!(answer.starts_with("HTTP/1.1 400"), "{path}: {answer}");
+        assert!(answer.contains("bad_path"), "{path}: {answer}");
+    }
+    let fine = raw_get(&stack.frontend.base, "/api/openapi.json").await;
+    assert!(fine.starts_with("HTTP/1.1 200"), "{fine}");
+}
+
+/// Signing out in the browser also ends the session at the backend: the
+/// token is refused from then on, wherever it is used.
+#[tokio::test]
+async fn sign_out_ends_the_session_at_the_backend() {
+    let stack = Stack::start().await;
+    let browser = stack.browser();
+    browser.sign_up("leaving@example.com").await;
+    let token = session_token(&browser);
+    let path = api_tasks_path(&browser).await;
+    let direct = |token: String| {
+        let url = format!("{}{path}", stack.backend.base);
+        async move { reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap().status() }
+    };
+    assert_eq!(direct(token.clone()).await, StatusCode::OK);
+    let csrf = browser.get("/tasks").await.csrf();
+    let page = browser.post("/sign-out", &[("csrf", csrf.as_str())]).await;
+    assert!(page.url.ends_with("/sign-in?notice=signed-out"), "{}", page.url);
+    assert_eq!(direct(token).await, StatusCode::UNAUTHORIZED);
+}
+
+fn session_token(browser: &Browser) -> String {
+    session_fields(browser)["token"].clone()
 }

@@ -10,3 +10,4 @@ mod llm;
 mod mcp;
 mod operations;
 mod rest;
+mod security;
