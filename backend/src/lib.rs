@@ -1,6 +1,7 @@
 //! Todo Chatbot backend: REST API for accounts and tasks, the chat assistant,
 //! the MCP endpoint, probes and metrics.
 
+pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod chat;

@@ -554,3 +554,20 @@ async fn sign_out_ends_the_session_at_the_backend() {
 fn session_token(browser: &Browser) -> String {
     session_fields(browser)["token"].clone()
 }
+
+#[test]
+fn a_taken_port_says_which_setting_to_change() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_todo-frontend"))
+        .current_dir(dir.path())
+        .env_clear()
+        .envs([("HOST", "127.0.0.1"), ("PORT", port.as_str())])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(&format!("127.0.0.1:{port}")) && stderr.contains("set PORT"), "{stderr}");
+}

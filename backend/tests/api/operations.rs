@@ -221,3 +221,78 @@ async fn two_replicas_start_together_on_an_empty_database() {
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0]["title"], "from replica one");
 }
+
+/// Runs the backend binary expecting it to refuse to start; returns stderr.
+fn refused_start(env: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_todo-backend"))
+        .current_dir(dir.path())
+        .env_clear()
+        .envs(env.iter().copied())
+        .output()
+        .expect("run todo-backend");
+    assert_eq!(output.status.code(), Some(1), "exits with 1");
+    let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
+    assert_eq!(stderr.lines().count(), 1, "one clear line: {stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
+    stderr
+}
+
+#[tokio::test]
+async fn a_taken_port_or_a_bad_setting_is_one_clear_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let base = [("HOST", "127.0.0.1"), ("METRICS_PORT", "off")];
+
+    let api = refused_start(&[base[0], base[1], ("PORT", &port)]);
+    assert!(api.contains(&format!("127.0.0.1:{port}")) && api.contains("set PORT"), "{api}");
+    let free = crate::helpers::free_port().to_string();
+    let metrics = refused_start(&[base[0], ("PORT", &free), ("METRICS_PORT", &port)]);
+    assert!(metrics.contains(&format!("127.0.0.1:{port}")) && metrics.contains("set METRICS_PORT"), "{metrics}");
+    let bad = refused_start(&[base[0], base[1], ("PORT", "eighty")]);
+    assert!(bad.contains("PORT") && bad.contains("eighty"), "{bad}");
+    let no_secret = refused_start(&[base[0], base[1], ("DATABASE_URL", "postgres://db.invalid/todo")]);
+    assert!(no_secret.contains("AUTH_SECRET"), "{no_secret}");
+}
+
+/// `todo-backend reset-password <email>`: a new password that works, the
+/// old one and every session refused.
+#[tokio::test]
+async fn an_operator_resets_a_forgotten_password() {
+    let database_url = fresh_postgres_database().await;
+    let app = TestApp::spawn_with(base_env(&database_url)).await;
+    let user = app.sign_up("forgetful@example.com").await;
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_todo-backend"))
+            .args(args)
+            .env_clear()
+            .envs(base_env(&database_url))
+            .output()
+            .unwrap()
+    };
+    let output = run(&["reset-password", "Forgetful@Example.com"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let password = stdout.lines().next().unwrap().rsplit(' ').next().unwrap().to_string();
+    assert_eq!(password.len(), 20, "{stdout}");
+
+    let signed_in = |password: String| {
+        app.request(
+            reqwest::Method::POST,
+            "/api/auth/sign-in",
+            None,
+            Some(json!({ "email": "forgetful@example.com", "password": password })),
+        )
+    };
+    assert_eq!(signed_in("tidy-otter-planets-42".into()).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(signed_in(password).await.0, StatusCode::OK);
+    let ended = eventually(Duration::from_secs(5), || async {
+        app.request(reqwest::Method::GET, &format!("/api/{}/tasks", user.id), Some(&user.token), None).await.0
+            == StatusCode::UNAUTHORIZED
+    })
+    .await;
+    assert!(ended, "the old session is ended");
+    let unknown = run(&["reset-password", "nobody@example.com"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account"));
+}
