@@ -148,7 +148,7 @@ impl Config {
                 .unwrap_or_default(),
             trusted_proxies: trusted_proxies(lookup("TRUSTED_PROXIES"))?,
             hash_concurrency: parse(&lookup, "HASH_CONCURRENCY", default_hash_concurrency())?,
-            hash_queue: parse(&lookup, "HASH_QUEUE", 16)?,
+            hash_queue: parse(&lookup, "HASH_QUEUE", 64)?,
             auth_attempts_per_minute: parse(&lookup, "AUTH_ATTEMPTS_PER_MINUTE", 30)?,
             task_limit: parse(&lookup, "TASK_LIMIT", 10_000)?,
             server: common::serve::Limits::from_lookup(&lookup).map_err(ConfigError::Server)?,
