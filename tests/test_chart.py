@@ -252,8 +252,9 @@ def test_extra_env_and_env_from_are_added_to_the_chart_own(tmp_path):
     assert backend["envFrom"][0]["configMapRef"]["name"] == "demo-todo-chatbot-backend"
     assert backend["envFrom"][1] == {"secretRef": {"name": "more-settings"}}
     frontend = deployment_pod(docs, "frontend")["containers"][0]
-    assert frontend["env"] == [{"name": "RUST_BACKTRACE", "value": "1"}]
-    assert "env" not in deployment_pod(render(), "frontend")["containers"][0]
+    assert [e["name"] for e in frontend["env"]] == ["FRONTEND_SECRET", "RUST_BACKTRACE"]
+    assert frontend["env"][-1] == {"name": "RUST_BACKTRACE", "value": "1"}
+    assert [e["name"] for e in deployment_pod(render(), "frontend")["containers"][0]["env"]] == ["FRONTEND_SECRET"]
 
 
 def test_security_contexts_come_from_values_and_default_to_hardened():
@@ -338,13 +339,115 @@ def test_helm_test_pods_have_their_own_network_policy():
     assert not find(render("--skip-tests"), "NetworkPolicy", "demo-todo-chatbot-test")
 
 
-@pytest.mark.parametrize("values", [[], ["-f", str(CHART / "values-minikube.yaml")]])
-def test_every_static_review_skip_names_a_check_and_gives_a_reason(values):
-    skips = [(doc["metadata"]["name"], value) for doc in render(*values)
+@pytest.mark.parametrize("values, policy", [
+    ([], "IfNotPresent"),
+    (["-f", str(CHART / "values-minikube.yaml")], "Never"),
+    (["--set", "image.pullPolicy=Always"], "Always"),
+])
+def test_every_static_review_skip_names_a_check_and_gives_a_reason(values, policy):
+    docs = render(*values)
+    skips = [(doc["metadata"]["name"], value) for doc in docs
              for key, value in (doc["metadata"].get("annotations") or {}).items() if key.startswith("checkov.io/skip")]
     assert skips
     for name, value in skips:
         check, _, reason = value.partition("=")
         assert check.startswith("CKV_") and len(reason.split()) >= 5 and "=" not in reason, f"{name}: {value}"
-    minikube = any("CKV_K8S_15" in value for _, value in skips)
-    assert minikube == bool(values), "the pull policy is excused only where it must be Never"
+    ours = [box["imagePullPolicy"] for _, _, boxes in containers(docs) for box in boxes if "todo-" in box["image"]]
+    assert ours and set(ours) == {policy}
+    excused = {name for name, value in skips if value.startswith("CKV_K8S_15=")}
+    if policy == "Always":
+        assert not excused, "nothing to excuse when the registry is checked"
+    else:
+        # Every workload of our own images, and only those: PostgreSQL's image is pulled Always.
+        assert excused == {doc["metadata"]["name"] for doc, _, boxes in containers(docs) if any("todo-" in b["image"] for b in boxes)}
+
+
+def test_the_images_are_not_pulled_from_a_registry_by_default():
+    """The images are built locally (Minikube) and are in no registry: Always
+    would fail a plain install."""
+    assert yaml.safe_load((CHART / "values.yaml").read_text())["image"]["pullPolicy"] == "IfNotPresent"
+    assert yaml.safe_load((CHART / "values-minikube.yaml").read_text())["image"]["pullPolicy"] == "Never"
+
+
+# Settings of the services' code, written to the ConfigMaps and Secret.
+
+
+def config(docs, component):
+    return find(docs, "ConfigMap", f"demo-todo-chatbot-{component}")[0]["data"]
+
+
+def test_the_frontend_key_is_generated_into_the_secret_and_read_from_it():
+    import base64
+    docs = render()
+    data = find(docs, "Secret", "demo-todo-chatbot")[0]["data"]
+    frontend_key = base64.b64decode(data["FRONTEND_SECRET"]).decode()
+    assert len(frontend_key) >= 32 and frontend_key != base64.b64decode(data["AUTH_SECRET"]).decode()
+    frontend = deployment_pod(docs, "frontend")["containers"][0]
+    ref = next(e for e in frontend["env"] if e["name"] == "FRONTEND_SECRET")["valueFrom"]["secretKeyRef"]
+    assert ref == {"name": "demo-todo-chatbot", "key": "FRONTEND_SECRET"}, "required: without it the frontend cannot start read-only"
+    assert "FRONTEND_SECRET" not in config(docs, "frontend")
+    annotations = find(docs, "Deployment", "demo-todo-chatbot-frontend")[0]["spec"]["template"]["metadata"]["annotations"]
+    assert annotations["checksum/secret"], "a new key rolls the frontend"
+    # The backend never sees it.
+    assert "FRONTEND_SECRET" not in {e["name"] for e in deployment_pod(docs, "backend")["containers"][0]["env"]}
+
+    given = render("--set", "auth.frontendSecret=" + "f" * 40)
+    assert base64.b64decode(find(given, "Secret")[0]["data"]["FRONTEND_SECRET"]).decode() == "f" * 40
+    existing = render("--set", "existingSecret=my-secrets")
+    assert not find(existing, "Secret")
+    ref = deployment_pod(existing, "frontend")["containers"][0]["env"][0]["valueFrom"]["secretKeyRef"]
+    assert ref == {"name": "my-secrets", "key": "FRONTEND_SECRET"}
+
+
+def test_the_frontend_key_survives_an_upgrade():
+    """Generated like AUTH_SECRET: an existing Secret's value is reused (lookup)."""
+    template = (CHART / "templates" / "secret.yaml").read_text()
+    assert 'lookup "v1" "Secret"' in template
+    assert '.Values.auth.frontendSecret | default (get $old "FRONTEND_SECRET" | b64dec) | default (randAlphaNum' in template
+
+
+def test_the_backend_trusts_forwarded_addresses_from_the_pod_network_only():
+    assert config(render(), "backend")["TRUSTED_PROXIES"] == "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+    assert config(render("--set", "backend.trustedProxies={10.244.0.0/16}"), "backend")["TRUSTED_PROXIES"] == "10.244.0.0/16"
+    assert "TRUSTED_PROXIES" not in config(render("--set", "backend.trustedProxies=null"), "backend"), "unset: trust nobody"
+    assert "TRUSTED_PROXIES" not in config(render(), "frontend")
+
+
+def test_operational_settings_default_to_the_code_defaults():
+    backend = config(render(), "backend")
+    expected = {"DB_TIMEOUT_MS": "5000", "TASK_LIMIT": "10000", "AUTH_ATTEMPTS_PER_MINUTE": "30", "HASH_QUEUE": "16"}
+    assert {k: backend[k] for k in expected} == expected
+    assert "HASH_CONCURRENCY" not in backend, "unset: the backend picks one per core, at most 4"
+    servers = {"SERVER_HEADER_TIMEOUT_SECS": "10", "SERVER_BODY_TIMEOUT_SECS": "15",
+               "SERVER_IDLE_TIMEOUT_SECS": "75", "SERVER_MAX_CONNECTIONS": "1024"}
+    for component in ("backend", "frontend"):
+        data = config(render(), component)
+        assert {k: data[k] for k in servers} == servers, component
+
+    docs = render("--set", "backend.dbTimeoutMs=2500", "--set", "backend.taskLimit=500",
+                  "--set", "backend.authAttemptsPerMinute=5", "--set", "backend.hashConcurrency=2",
+                  "--set", "backend.hashQueue=0", "--set", "server.idleTimeoutSeconds=120",
+                  "--set", "server.maxConnections=256")
+    backend = config(docs, "backend")
+    assert (backend["DB_TIMEOUT_MS"], backend["TASK_LIMIT"], backend["AUTH_ATTEMPTS_PER_MINUTE"],
+            backend["HASH_CONCURRENCY"], backend["HASH_QUEUE"]) == ("2500", "500", "5", "2", "0")
+    for component in ("backend", "frontend"):
+        data = config(docs, component)
+        assert (data["SERVER_IDLE_TIMEOUT_SECS"], data["SERVER_MAX_CONNECTIONS"], data["SERVER_HEADER_TIMEOUT_SECS"]) == ("120", "256", "10")
+
+
+@pytest.mark.parametrize("bad", [
+    ["--set", "backend.trustedProxies=10.0.0.0/8"],           # a string, not a list
+    ["--set-string", "backend.trustedProxies=10.0.0.0/8"],
+    ["--set", "backend.trustedProxies.cidr=10.0.0.0/8"],      # a map
+    ["--set", "backend.trustedProxies[0]=8"],                  # a number in the list
+    ["--set", "backend.trustedProxies[0]=pods"],               # not an address
+    ["--set", "auth.frontendSecret=short"],                    # too short to key CSRF tokens
+    ["--set", "backend.hashConcurrency=0"],                    # would admit no hash at all
+    ["--set", "backend.taskLimit=-1"],
+    ["--set", "server.idleTimeoutSeconds=0"],                  # the services refuse 0
+    ["--set", "server.timeout=5"],                             # unknown key
+])
+def test_the_schema_rejects_bad_new_settings(bad):
+    result = subprocess.run(["helm", "template", "demo", str(CHART), *bad], capture_output=True, text=True)
+    assert result.returncode != 0, f"{bad} was accepted"

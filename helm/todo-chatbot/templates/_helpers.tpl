@@ -76,6 +76,14 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "http://%s:%v" (include "todo-chatbot.componentName" (dict "root" . "component" "backend")) .Values.backend.service.port }}
 {{- end }}
 
+{{/* The HTTP server limits both services read (ConfigMap data lines). */}}
+{{- define "todo-chatbot.serverLimits" -}}
+SERVER_HEADER_TIMEOUT_SECS: {{ .Values.server.headerTimeoutSeconds | quote }}
+SERVER_BODY_TIMEOUT_SECS: {{ .Values.server.bodyTimeoutSeconds | quote }}
+SERVER_IDLE_TIMEOUT_SECS: {{ .Values.server.idleTimeoutSeconds | quote }}
+SERVER_MAX_CONNECTIONS: {{ .Values.server.maxConnections | quote }}
+{{- end }}
+
 {{/* The ServiceAccount the pods run as. */}}
 {{- define "todo-chatbot.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create }}
@@ -232,6 +240,8 @@ checkov.io/skip{{ add1 $i }}: {{ $skip | quote }}
 {{- $skips := list "CKV_K8S_43=Images are referenced by their version tag: built in place on Minikube they have no registry digest" }}
 {{- if eq .Values.image.pullPolicy "Never" }}
 {{- $skips = append $skips "CKV_K8S_15=Minikube runs the images built into its own runtime: there is no registry to pull from" }}
+{{- else if eq .Values.image.pullPolicy "IfNotPresent" }}
+{{- $skips = append $skips "CKV_K8S_15=The images are built locally and are in no registry: Always would fail to pull them, so the copy on the node is used" }}
 {{- end }}
 {{- $skips | toJson }}
 {{- end }}
