@@ -415,7 +415,7 @@ def test_the_backend_trusts_forwarded_addresses_from_the_pod_network_only():
 
 def test_operational_settings_default_to_the_code_defaults():
     backend = config(render(), "backend")
-    expected = {"DB_TIMEOUT_MS": "5000", "TASK_LIMIT": "10000", "AUTH_ATTEMPTS_PER_MINUTE": "30", "HASH_QUEUE": "16"}
+    expected = {"DB_TIMEOUT_MS": "5000", "TASK_LIMIT": "10000", "AUTH_ATTEMPTS_PER_MINUTE": "30", "HASH_QUEUE": "64"}
     assert {k: backend[k] for k in expected} == expected
     assert "HASH_CONCURRENCY" not in backend, "unset: the backend picks one per core, at most 4"
     servers = {"SERVER_HEADER_TIMEOUT_SECS": "10", "SERVER_BODY_TIMEOUT_SECS": "15",
