@@ -89,17 +89,22 @@ def test_the_images_run_as_the_rendered_manifests_describe(docker, postgres):
     hosts = ["--add-host", f"{service_host}:127.0.0.1", "--add-host", "db.todo.svc.cluster.local:127.0.0.1"]
 
     started = {}
+    envs = {}
     for component in ("backend", "frontend"):
         deployment = find(docs, "Deployment", f"{RELEASE}-todo-chatbot-{component}")[0]
         pod = deployment["spec"]["template"]["spec"]
         box = pod["containers"][0]
         assert box["image"] == images[component], "the chart deploys the image we built"
-        env = container_env(docs, box, secrets)
+        env = envs[component] = container_env(docs, box, secrets)
         env_flags = [flag for key, value in env.items() for flag in ("-e", f"{key}={value}")]
         name = docker.run(box["image"], *docker_flags(pod, box), *hosts, *env_flags, args=box.get("args", []))
         started[component] = (name, pod, box)
         for kind, url in probe_urls(box):
             wait_until(lambda url=url: http_status(url) == 200, timeout=30, what=f"{component} {kind} {url}")
+    # The settings the code now needs reach it, and the images accept them as rendered.
+    assert len(envs["frontend"]["FRONTEND_SECRET"]) >= 32, "read-only, the frontend needs its key from the Secret"
+    assert "FRONTEND_SECRET" not in envs["backend"]
+    assert envs["backend"]["TRUSTED_PROXIES"] and envs["backend"]["SERVER_IDLE_TIMEOUT_SECS"] == envs["frontend"]["SERVER_IDLE_TIMEOUT_SECS"]
 
     # The frontend's configured BACKEND_URL is the Service name and port.
     frontend_config = find(docs, "ConfigMap", f"{RELEASE}-todo-chatbot-frontend")[0]["data"]
@@ -107,8 +112,19 @@ def test_the_images_run_as_the_rendered_manifests_describe(docker, postgres):
     browser = Browser(f"http://127.0.0.1:{frontend_port}")
     status, url, _ = browser.post("/sign-up", {"csrf": browser.csrf("/sign-up"), "email": "contract@example.com", "password": "tidy-otter-planets-42"})
     assert status == 200 and url.endswith("/tasks?notice=welcome")
-    status, _, html = browser.post("/chat", {"csrf": browser.csrf("/tasks"), "message": "Add a task to check the contract"})
-    assert "Check the contract" in html
+    csrf = browser.csrf("/tasks")
+
+    # A second frontend replica, configured from the same manifest, accepts
+    # the first one's CSRF token: the key comes from the shared Secret.
+    _, pod, box = started["frontend"]
+    replica_port = free_port()
+    replica_env = {**envs["frontend"], "PORT": str(replica_port)}
+    env_flags = [flag for key, value in replica_env.items() for flag in ("-e", f"{key}={value}")]
+    docker.run(box["image"], *docker_flags(pod, box), *hosts, *env_flags, args=box.get("args", []))
+    wait_until(lambda: http_status(f"http://127.0.0.1:{replica_port}/ready") == 200, timeout=30, what="second frontend ready")
+    browser.base = f"http://127.0.0.1:{replica_port}"
+    status, _, html = browser.post("/chat", {"csrf": csrf, "message": "Add a task to check the contract"})
+    assert status == 200 and "Check the contract" in html
     assert psql(database_url, "SELECT title FROM tasks") == "Check the contract"
 
     # `helm test` pods: the image's own healthcheck against the Services.

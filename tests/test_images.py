@@ -12,6 +12,8 @@ MAX_IMAGE_BYTES = 40 * 1000 * 1000
 HARDENED = ["--read-only", "--user", "65532:65532", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
             "--health-interval", "1s", "--health-start-period", "2s"]
 SECRET = "container-test-secret-at-least-32-bytes!"
+# Keys the frontend's CSRF tokens; without it a read-only frontend cannot start.
+FRONTEND_SECRET = "container-test-frontend-key-32-bytes-or-more"
 
 
 @pytest.mark.parametrize("image", [BACKEND_IMAGE, FRONTEND_IMAGE])
@@ -47,7 +49,7 @@ def start_stack(docker, database_url):
     frontend = docker.run(
         FRONTEND_IMAGE, *HARDENED, "--add-host", "todo-chatbot-backend:127.0.0.1",
         "-e", f"BACKEND_URL=http://todo-chatbot-backend:{backend_port}", "-e", f"PORT={frontend_port}",
-        "-e", "SHUTDOWN_DELAY_MS=1000",
+        "-e", f"FRONTEND_SECRET={FRONTEND_SECRET}", "-e", "SHUTDOWN_DELAY_MS=1000",
     )
     wait_until(lambda: http_status(f"http://127.0.0.1:{frontend_port}/ready") == 200, what="frontend ready")
     record("cold_start_to_ready_ms:frontend", round((time.monotonic() - started) * 1000))
@@ -83,6 +85,8 @@ def test_hardened_containers_serve_the_app_on_postgresql_and_stop_cleanly(docker
     logs = docker.logs(backend)
     assert all(line.startswith("{") for line in logs.splitlines() if line.strip()), "JSON logs"
     assert SECRET not in logs and "tidy-otter-planets-42" not in logs, "no secret in the logs"
+    frontend_logs = docker.logs(frontend)
+    assert FRONTEND_SECRET not in frontend_logs and "tidy-otter-planets-42" not in frontend_logs
     assert http_status(f"http://127.0.0.1:{metrics_port}/metrics") == 200
 
     for role, name in (("frontend", frontend), ("backend", backend)):
@@ -107,3 +111,17 @@ def test_backend_sqlite_default_needs_only_a_writable_data_volume(docker):
     wait_until(lambda: not docker.inspect(failing)["State"]["Running"], what="exit without a writable /data")
     assert docker.inspect(failing)["State"]["ExitCode"] != 0
     assert "Read-only file system" in docker.logs(failing) or "readonly" in docker.logs(failing).lower()
+
+
+@pytest.mark.parametrize("key", [None, "too-short"])
+def test_read_only_frontend_without_a_usable_key_exits_naming_the_setting(docker, key):
+    """Without FRONTEND_SECRET the frontend would write a key file into its
+    working directory, which a read-only root filesystem refuses: the chart
+    must pass the key, and the failure says so instead of hanging."""
+    flags = ["-e", f"PORT={free_port()}", "-e", "BACKEND_URL=http://127.0.0.1:9"]
+    if key:
+        flags += ["-e", f"FRONTEND_SECRET={key}"]
+    name = docker.run(FRONTEND_IMAGE, *HARDENED, *flags)
+    wait_until(lambda: not docker.inspect(name)["State"]["Running"], what="exit without a usable FRONTEND_SECRET")
+    assert docker.inspect(name)["State"]["ExitCode"] != 0
+    assert "FRONTEND_SECRET" in docker.logs(name)
