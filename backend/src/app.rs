@@ -27,7 +27,7 @@ use crate::{
     db::Db,
     error::ApiError,
     health::{self, Readiness, SharedReadiness},
-    housekeeping, openapi, tasks, telemetry,
+    housekeeping, openapi, settings, tasks, telemetry,
 };
 
 #[derive(Clone)]
@@ -161,6 +161,7 @@ pub fn router(state: AppState, shutdown: CancellationToken) -> Router {
     Router::new()
         .merge(auth::router())
         .merge(tasks::router())
+        .merge(settings::router())
         .merge(chat::routes::router())
         .merge(chat::mcp::router(state.clone(), mcp_hosts, shutdown))
         .merge(health::router())

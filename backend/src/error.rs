@@ -7,6 +7,8 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
+use std::borrow::Cow;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -18,7 +20,7 @@ pub enum ApiError {
     Validation(String),
     /// Invalid input in one field (422, with the field's name).
     #[error("{message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid { field: Cow<'static, str>, message: String },
     #[error("{0}")]
     BadRequest(String),
     #[error("authentication required")]
@@ -194,8 +196,8 @@ impl ApiError {
     }
 
     /// 422 naming `field`.
-    pub fn field(field: &'static str, message: impl Into<String>) -> Self {
-        ApiError::Invalid { field, message: message.into() }
+    pub fn field(field: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+        ApiError::Invalid { field: field.into(), message: message.into() }
     }
 }
 
@@ -203,12 +205,34 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 /// `Json`, `Path` and `Query` whose rejections answer in our JSON error shape.
 pub mod extract {
-    use super::ApiError;
-    use axum::extract::{FromRequest, FromRequestParts};
+    use axum::extract::{FromRequest, FromRequestParts, Request};
+    use serde::de::DeserializeOwned;
 
-    #[derive(FromRequest)]
-    #[from_request(via(axum::Json), rejection(ApiError))]
+    use super::ApiError;
+
+    /// A JSON body. Malformed JSON is 400, another content type 415, too
+    /// large 413; JSON of the wrong shape is 422 naming the field (`tags[2]`,
+    /// `due_at`).
     pub struct Json<T>(pub T);
+
+    impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+        type Rejection = ApiError;
+
+        async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+            let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(request, state).await?;
+            serde_path_to_error::deserialize(value).map(Json).map_err(|error| {
+                let inner = error.inner().to_string();
+                let path = error.path().to_string();
+                let field = if path.is_empty() || path == "." {
+                    // A missing field is reported at the object's level.
+                    inner.split('`').nth(1).unwrap_or("body").to_string()
+                } else {
+                    path
+                };
+                ApiError::field(field.clone(), format!("{field}: {inner}"))
+            })
+        }
+    }
 
     #[derive(FromRequestParts)]
     #[from_request(via(axum::extract::Path), rejection(ApiError))]

@@ -13,6 +13,8 @@ pub mod housekeeping;
 pub mod idempotency;
 pub mod json_list;
 pub mod openapi;
+pub mod settings;
+pub mod task;
 pub mod tasks;
 pub mod telemetry;
 pub mod validate;

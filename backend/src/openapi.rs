@@ -6,22 +6,28 @@ use utoipa::{
     Modify, OpenApi,
 };
 
-use crate::{app::AppState, auth, chat, db, error, health, tasks};
+use crate::{app::AppState, auth, chat, db, error, health, settings, task, tasks};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Todo Chatbot API", description = "Tasks, accounts and the chat assistant."),
     paths(
-        auth::routes::sign_up, auth::routes::sign_in,
+        auth::routes::sign_up, auth::routes::sign_in, auth::routes::sign_out,
+        auth::routes::change_password, auth::routes::delete_account,
+        auth::api_tokens::create_token, auth::api_tokens::list_tokens, auth::api_tokens::revoke_token,
+        settings::get_settings, settings::put_settings,
         tasks::list_tasks, tasks::create_task, tasks::get_task, tasks::update_task,
-        tasks::delete_task, tasks::toggle_task,
+        tasks::delete_task, tasks::toggle_task, tasks::claim_reminders,
         chat::routes::chat, chat::routes::list_conversations, chat::routes::list_messages,
+        chat::routes::rename_conversation, chat::routes::delete_conversation,
         health::health, health::ready,
     ),
-    components(schemas(error::ErrorBody, db::Task, db::User, db::StatusFilter)),
+    components(schemas(error::ErrorBody, task::Task, db::User, db::ApiToken, task::list::StatusFilter)),
     modifiers(&BearerAuth),
     tags(
-        (name = "auth", description = "Accounts and tokens"),
+        (name = "auth", description = "Accounts and sessions"),
+        (name = "tokens", description = "Personal API tokens for MCP clients and scripts"),
+        (name = "settings", description = "The user's time zone"),
         (name = "tasks", description = "The user's todo list"),
         (name = "chat", description = "The assistant"),
         (name = "operations", description = "Probes"),

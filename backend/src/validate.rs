@@ -1,64 +1,101 @@
-//! Input rules shared by the REST API and the chat tools.
+//! Input rules shared by the REST API and the chat tools: each limit and
+//! format is declared here once, and every refusal names its field.
 
+use chrono::{DateTime, Datelike, FixedOffset, Utc};
+use chrono_tz::Tz;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::{
-    db::{NewTask, TaskChanges},
-    error::ApiError,
-};
+use crate::{error::ApiError, task::Tags};
 
 pub const TITLE_MAX: usize = 200;
 pub const DESCRIPTION_MAX: usize = 1000;
+pub const TAGS_MAX: usize = 10;
+pub const TAG_MAX: usize = 32;
+pub const SEARCH_MAX: usize = 200;
+/// Due dates and reminders fall within these years.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
 
-fn no_nul(field: &str, value: &str) -> Result<(), ApiError> {
+fn no_nul(field: &'static str, value: &str) -> Result<(), ApiError> {
     // PostgreSQL cannot store NUL in text; refuse it up front as bad input.
     if value.contains('\0') {
-        return Err(ApiError::Validation(format!("{field} must not contain NUL characters")));
+        return Err(ApiError::field(field, format!("{field} must not contain NUL characters")));
     }
     Ok(())
 }
 
+/// 1–200 characters after trimming.
 pub fn title(raw: &str) -> Result<String, ApiError> {
     let title = raw.trim();
     no_nul("title", title)?;
     match title.chars().count() {
-        0 => Err(ApiError::Validation("title is required".into())),
+        0 => Err(ApiError::field("title", "title is required")),
         n if n > TITLE_MAX => {
-            Err(ApiError::Validation(format!("title must be at most {TITLE_MAX} characters (got {n})")))
+            Err(ApiError::field("title", format!("title must be at most {TITLE_MAX} characters (got {n})")))
         }
         _ => Ok(title.to_string()),
     }
 }
 
-pub fn description(raw: &str) -> Result<String, ApiError> {
+/// At most 1000 characters after trimming; empty means none.
+pub fn description(raw: &str) -> Result<Option<String>, ApiError> {
     let description = raw.trim();
     no_nul("description", description)?;
     let n = description.chars().count();
     if n > DESCRIPTION_MAX {
-        return Err(ApiError::Validation(format!(
-            "description must be at most {DESCRIPTION_MAX} characters (got {n})"
-        )));
+        let message = format!("description must be at most {DESCRIPTION_MAX} characters (got {n})");
+        return Err(ApiError::field("description", message));
     }
-    Ok(description.to_string())
+    Ok(Some(description.to_string()).filter(|d| !d.is_empty()))
 }
 
-pub fn new_task(title_raw: &str, description_raw: Option<&str>) -> Result<NewTask, ApiError> {
-    Ok(NewTask {
-        title: title(title_raw)?,
-        description: description_raw.map(description).transpose()?.filter(|d| !d.is_empty()),
+/// One tag: trimmed and lower-cased (a leading `#` dropped), 1–32 letters of
+/// any script, digits, `-` or `_`.
+pub fn tag(raw: &str) -> Result<String, ApiError> {
+    let tag = raw.trim().trim_start_matches('#').to_lowercase();
+    let n = tag.chars().count();
+    if n == 0 || n > TAG_MAX || !tag.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+        let message = format!("tags are 1 to {TAG_MAX} letters, digits, - or _ (got {raw:?})");
+        return Err(ApiError::field("tags", message));
+    }
+    Ok(tag)
+}
+
+/// At most 10 distinct tags; repeats are dropped.
+pub fn tags(raw: &[String]) -> Result<Tags, ApiError> {
+    let mut tags = Tags::default();
+    for one in raw {
+        tags = tags.with(&Tags(vec![tag(one)?]));
+    }
+    if tags.0.len() > TAGS_MAX {
+        return Err(ApiError::field("tags", format!("a task has at most {TAGS_MAX} tags (got {})", tags.0.len())));
+    }
+    Ok(tags)
+}
+
+/// An IANA time zone name from the tz database, e.g. `Asia/Karachi`.
+pub fn timezone(raw: &str) -> Result<Tz, ApiError> {
+    raw.trim().parse::<Tz>().map_err(|_| {
+        ApiError::field("timezone", format!("{raw:?} is not a time zone name like Europe/Berlin or Asia/Karachi"))
     })
 }
 
-pub fn task_changes(
-    title_raw: Option<&str>,
-    description_raw: Option<&str>,
-    completed: Option<bool>,
-) -> Result<TaskChanges, ApiError> {
-    Ok(TaskChanges {
-        title: title_raw.map(title).transpose()?,
-        description: description_raw.map(description).transpose()?,
-        completed,
-    })
+/// A due date or reminder: an instant with an offset, in a sensible year.
+pub fn instant(field: &'static str, at: DateTime<FixedOffset>) -> Result<DateTime<Utc>, ApiError> {
+    if !YEARS.contains(&at.year()) {
+        let (first, last) = (YEARS.start(), YEARS.end());
+        return Err(ApiError::field(field, format!("{field} must be between the years {first} and {last}")));
+    }
+    Ok(at.with_timezone(&Utc))
+}
+
+/// A search: lower-cased, at most 200 characters.
+pub fn search(raw: &str) -> Result<String, ApiError> {
+    no_nul("q", raw)?;
+    let search = raw.trim().to_lowercase();
+    if search.chars().count() > SEARCH_MAX {
+        return Err(ApiError::field("q", format!("a search is at most {SEARCH_MAX} characters")));
+    }
+    Ok(search)
 }
 
 /// The email address as stored and compared: trimmed, NFKC-normalised and
@@ -99,6 +136,28 @@ fn is_invisible(c: char) -> bool {
         || matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}')
 }
 
+/// The most common passwords, one per line, sorted by bytes (see
+/// backend/data/README.md).
+const COMMON_PASSWORDS: &str = include_str!("../data/common-passwords.txt");
+
+/// Binary search over the lines of [`COMMON_PASSWORDS`], in place.
+fn is_common(password: &str) -> bool {
+    let text = COMMON_PASSWORDS.as_bytes();
+    let (mut low, mut high) = (0, text.len());
+    while low < high {
+        // The line around the middle: from after the previous newline.
+        let middle = (low + high) / 2;
+        let start = text[..middle].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1).max(low);
+        let end = start + text[start..].iter().position(|&b| b == b'\n').unwrap_or(text.len() - start);
+        match text[start..end].cmp(password.as_bytes()) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => low = end + 1,
+            std::cmp::Ordering::Greater => high = start,
+        }
+    }
+    false
+}
+
 /// A password people could not guess from a list: 8–128 characters, not
 /// only spaces, and not one of the ~100,000 most common passwords.
 pub fn password(raw: &str) -> Result<(), ApiError> {
@@ -114,9 +173,30 @@ pub fn password(raw: &str) -> Result<(), ApiError> {
     if raw.trim().is_empty() {
         return invalid("password must not be only spaces".into());
     }
-    let common = |candidate: &str| passwords::analyzer::is_common_password(candidate);
-    if common(raw) || common(&raw.to_lowercase()) || common(raw.trim()) {
+    if is_common(raw) || is_common(&raw.to_lowercase()) || is_common(raw.trim()) {
         return invalid("this password is one of the most common ones and easy to guess; choose another".into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_passwords_are_found_anywhere_in_the_list() {
+        let listed: Vec<&str> = COMMON_PASSWORDS.lines().collect();
+        assert!(listed.len() > 90_000);
+        for (i, password) in listed.iter().enumerate().step_by(997) {
+            assert!(is_common(password), "line {i}: {password:?}");
+        }
+        for password in [listed[0], listed[listed.len() - 1], "password123", "12345678", "qwertyuiop"] {
+            assert!(is_common(password), "{password:?}");
+        }
+        for uncommon in
+            ["tidy-otter-planets-42", "", "zzzzzzzzzzzzzzzzzzzzzzzzz", "correct horse battery", "\u{10FFFF}"]
+        {
+            assert!(!is_common(uncommon), "{uncommon:?}");
+        }
+    }
 }

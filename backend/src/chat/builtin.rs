@@ -10,7 +10,7 @@ use super::{
     tools::{self, ToolCall, ToolError},
     Reply,
 };
-use crate::db::{Message, StatusFilter};
+use crate::{db::Message, task::list::StatusFilter};
 
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -690,7 +690,7 @@ impl Turn<'_> {
         let task_id = match target {
             Target::Id(id) => id,
             Target::Name(name) => {
-                let all = json!({ "status": "all", "limit": tools::LIST_MAX });
+                let all = json!({ "status": "all", "limit": crate::task::list::PAGE_MAX });
                 let Outcome::Done(list) = self.tool(tools::LIST_TASKS, all).await? else {
                     return self.reply("I couldn't read your list just now.");
                 };

@@ -15,7 +15,7 @@ use axum::{
 use rmcp::{
     model::{
         CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListToolsResult,
-        PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+        PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
     },
     service::RequestContext,
     transport::streamable_http_server::{
@@ -65,7 +65,7 @@ impl ServerHandler for TodoMcp {
             .cloned()
             .ok_or_else(|| ErrorData::invalid_request("authentication required", None))?;
         let arguments = serde_json::Value::Object(request.arguments.unwrap_or_default());
-        let caller = Caller { db: &self.db, user_id: &user.user_id, task_limit: self.task_limit };
+        let caller = Caller { db: &self.db, user_id: &user.user_id, task_limit: self.task_limit, zone: None };
         let result = match tools::call(&caller, &request.name, &arguments).await {
             Ok(value) => {
                 let mut result = CallToolResult::success(vec![ContentBlock::text(value.to_string())]);
@@ -85,15 +85,25 @@ impl ServerHandler for TodoMcp {
     }
 }
 
+/// The registry's tools as MCP describes them: input and output schemas
+/// (`structuredContent` is always an object matching the output schema) and
+/// behaviour hints.
 fn mcp_tools() -> Vec<Tool> {
+    let object = |schema: serde_json::Value| match schema {
+        serde_json::Value::Object(map) => Arc::new(map),
+        _ => Arc::new(Default::default()),
+    };
     tools::specs()
         .into_iter()
         .map(|spec| {
-            let schema = match spec.parameters {
-                serde_json::Value::Object(map) => map,
-                _ => Default::default(),
-            };
-            Tool::new(spec.name, spec.description, Arc::new(schema))
+            let hints = ToolAnnotations::new()
+                .read_only(spec.read_only)
+                .destructive(spec.destructive)
+                .idempotent(spec.idempotent)
+                .open_world(false);
+            Tool::new(spec.name, spec.description, object(spec.parameters))
+                .with_raw_output_schema(object(spec.output))
+                .with_annotations(hints)
         })
         .collect()
 }

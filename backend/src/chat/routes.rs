@@ -10,7 +10,7 @@ use axum::{
     extract::State,
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{get, patch, post},
     Router,
 };
 use serde::{Deserialize, Serialize};
@@ -27,6 +27,7 @@ use crate::{
     },
     idempotency::{self, Begun, IdempotencyKey, IdempotencyKeyParam},
     json_list::JsonList,
+    validate,
 };
 
 const MESSAGE_MAX: usize = 4000;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/{user_id}/chat", post(chat))
         .route("/api/{user_id}/conversations", get(list_conversations))
+        .route("/api/{user_id}/conversations/{id}", patch(rename_conversation).delete(delete_conversation))
         .route("/api/{user_id}/conversations/{id}/messages", get(list_messages))
 }
 
@@ -47,6 +49,10 @@ pub struct ChatRequest {
     pub conversation_id: Option<i64>,
     #[schema(example = "Add a task to buy groceries", min_length = 1, max_length = 4000)]
     pub message: String,
+    /// The IANA time zone to read dates in for this turn (default: the
+    /// user's setting).
+    #[serde(default)]
+    pub timezone: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
@@ -113,7 +119,8 @@ pub async fn chat(
     let history = db.list_messages(user.id(), conversation.id).await?;
     db.add_message(user.id(), conversation.id, NewMessage { role: "user", content: text, tool_calls: None }).await?;
 
-    let caller = Caller { db, user_id: user.id(), task_limit: state.config.task_limit };
+    let zone = request.timezone.as_deref().map(validate::timezone).transpose()?;
+    let caller = Caller { db, user_id: user.id(), task_limit: state.config.task_limit, zone };
     let reply = state.assistant.reply(&caller, &history, text).await?;
     let tool_calls = (!reply.tool_calls.is_empty())
         .then(|| serde_json::to_string(&reply.tool_calls))
@@ -158,4 +165,49 @@ pub async fn list_messages(
 ) -> ApiResult<JsonList<Message>> {
     state.db.get_conversation(user.id(), path.id).await?.ok_or(ApiError::NotFound("conversation"))?;
     Ok(JsonList(state.db.list_messages(user.id(), path.id).await?))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct RenameConversation {
+    #[schema(min_length = 1, max_length = 200)]
+    pub title: String,
+}
+
+#[utoipa::path(patch, path = "/api/{user_id}/conversations/{id}", tag = "chat", params(ConversationPath),
+    security(("bearer" = [])), request_body = RenameConversation,
+    responses(
+        (status = 200, description = "Renamed", body = Conversation),
+        (status = 401, description = "Missing or invalid token", body = ErrorBody),
+        (status = 403, description = "Another user's id", body = ErrorBody),
+        (status = 404, description = "No such conversation for this user", body = ErrorBody),
+        (status = 422, description = "An empty or too long title (`field: title`)", body = ErrorBody),
+    ))]
+pub async fn rename_conversation(
+    user: AuthUser,
+    State(state): State<AppState>,
+    Path(path): Path<ConversationPath>,
+    Json(body): Json<RenameConversation>,
+) -> ApiResult<axum::Json<Conversation>> {
+    let title = validate::title(&body.title)?;
+    let renamed = state.db.rename_conversation(user.id(), path.id, &title).await?;
+    renamed.map(axum::Json).ok_or(ApiError::NotFound("conversation"))
+}
+
+#[utoipa::path(delete, path = "/api/{user_id}/conversations/{id}", tag = "chat", params(ConversationPath),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted with its messages"),
+        (status = 401, description = "Missing or invalid token", body = ErrorBody),
+        (status = 403, description = "Another user's id", body = ErrorBody),
+        (status = 404, description = "No such conversation for this user", body = ErrorBody),
+    ))]
+pub async fn delete_conversation(
+    user: AuthUser,
+    State(state): State<AppState>,
+    Path(path): Path<ConversationPath>,
+) -> ApiResult<StatusCode> {
+    if !state.db.delete_conversation(user.id(), path.id).await? {
+        return Err(ApiError::NotFound("conversation"));
+    }
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -6,9 +6,10 @@ use super::{in_transaction, rfc3339, with_pool, Db};
 
 #[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
 pub struct Conversation {
+    /// Numbered per user, like tasks.
     pub id: i64,
     pub user_id: String,
-    /// The first thing the user said, for conversation lists.
+    /// The name the user gave it, else the first thing they said.
     pub title: Option<String>,
     #[serde(serialize_with = "rfc3339::serialize")]
     pub created_at: DateTime<Utc>,
@@ -16,9 +17,11 @@ pub struct Conversation {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Selects conversations with their title (the first user message, shortened).
+/// Selects conversations with their title (given, or the first user
+/// message, shortened).
 const CONVERSATION_COLUMNS: &str = "c.id, c.user_id, c.created_at, c.updated_at, \
-    (SELECT substr(m.content, 1, 80) FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user' ORDER BY m.id LIMIT 1) AS title";
+    COALESCE(c.title, (SELECT substr(m.content, 1, 80) FROM messages m \
+        WHERE m.user_id = c.user_id AND m.conversation_id = c.id AND m.role = 'user' ORDER BY m.id LIMIT 1)) AS title";
 
 #[derive(Debug, Clone, Serialize, Deserialize, sqlx::FromRow, ToSchema)]
 pub struct Message {
@@ -49,10 +52,37 @@ pub struct NewMessage<'a> {
 }
 
 impl Db {
+    /// Starts a conversation with the user's next conversation number (taken
+    /// under the user's row lock, like task numbers).
     pub async fn create_conversation(&self, user_id: &str) -> sqlx::Result<Conversation> {
-        let sql = "INSERT INTO conversations (user_id, created_at, updated_at) VALUES ($1, $2, $2) \
-                   RETURNING id, user_id, created_at, updated_at, NULL AS title";
-        in_transaction!(self, tx => sqlx::query_as(sql).bind(user_id).bind(Utc::now()).fetch_one(&mut *tx).await)
+        let take = "UPDATE users SET next_conversation_id = next_conversation_id + 1 WHERE id = $1 \
+                    RETURNING next_conversation_id - 1";
+        let insert = "INSERT INTO conversations (user_id, id, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+                      RETURNING id, user_id, created_at, updated_at, title";
+        in_transaction!(self, tx => async {
+            let id: i64 = sqlx::query_scalar(take).bind(user_id).fetch_one(&mut *tx).await?;
+            sqlx::query_as(insert).bind(user_id).bind(id).bind(Utc::now()).fetch_one(&mut *tx).await
+        }.await)
+    }
+
+    /// Renames a conversation; `None` when the user has no such conversation.
+    pub async fn rename_conversation(&self, user_id: &str, id: i64, title: &str) -> sqlx::Result<Option<Conversation>> {
+        let rename = "UPDATE conversations SET title = $3 WHERE user_id = $1 AND id = $2";
+        let read = format!("SELECT {CONVERSATION_COLUMNS} FROM conversations c WHERE c.user_id = $1 AND c.id = $2");
+        in_transaction!(self, tx => async {
+            let renamed = sqlx::query(rename).bind(user_id).bind(id).bind(title).execute(&mut *tx).await?;
+            if renamed.rows_affected() == 0 {
+                return Ok::<_, sqlx::Error>(None);
+            }
+            sqlx::query_as(&read).bind(user_id).bind(id).fetch_optional(&mut *tx).await
+        }.await)
+    }
+
+    /// Deletes a conversation and its messages; false when there was none.
+    pub async fn delete_conversation(&self, user_id: &str, id: i64) -> sqlx::Result<bool> {
+        let sql = "DELETE FROM conversations WHERE user_id = $1 AND id = $2";
+        in_transaction!(self, tx => sqlx::query(sql).bind(user_id).bind(id).execute(&mut *tx).await
+            .map(|done| done.rows_affected() == 1))
     }
 
     pub async fn get_conversation(&self, user_id: &str, id: i64) -> sqlx::Result<Option<Conversation>> {

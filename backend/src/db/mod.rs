@@ -11,7 +11,8 @@ mod outage;
 mod postgres_pool;
 pub(crate) mod rfc3339;
 mod sessions;
-mod task_rows;
+mod settings;
+mod task_query;
 mod tasks;
 mod timestamp;
 mod users;
@@ -21,7 +22,7 @@ pub use conversations::{Conversation, Message, NewMessage};
 pub use idempotency::{Claim, Created, Keyed, KEY_TTL};
 pub use outage::Outage;
 pub use postgres_pool::PgPool;
-pub use tasks::{NewTask, StatusFilter, Task, TaskChanges};
+pub use tasks::{search_text, title_key, Edited, TaskPage};
 pub use users::User;
 
 use std::{future::Future, str::FromStr, time::Duration};
@@ -206,6 +207,10 @@ impl Db {
             }
         };
         Ok(Db { pool, deadline })
+    }
+
+    fn is_postgres(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
     }
 
     /// A SQLite store on `pool`, for unit tests.

@@ -90,7 +90,10 @@ mod tests {
     use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
     use super::Outage;
-    use crate::db::{Db, NewTask, StatusFilter};
+    use crate::{
+        db::Db,
+        task::{list::TaskQuery, NewTask},
+    };
 
     async fn open(url: &str, max_pages: Option<i64>) -> (Db, sqlx::SqlitePool) {
         let mut options = SqliteConnectOptions::from_str(url).unwrap().create_if_missing(true);
@@ -114,7 +117,7 @@ mod tests {
         pool.close().await;
 
         let (db, _pool) = open(&url, Some(pages + 4)).await;
-        let task = NewTask { title: "fills a page".into(), description: Some("x".repeat(1000)) };
+        let task = NewTask { title: "fills a page".into(), description: Some("x".repeat(1000)), ..Default::default() };
         let mut acknowledged = 0;
         let error = loop {
             match db.create_task(&user.id, &task, None, u32::MAX).await {
@@ -125,6 +128,6 @@ mod tests {
         };
         assert_eq!(Outage::of(&error), Some(Outage::StorageFull), "{error}");
         assert!(acknowledged > 0);
-        assert_eq!(db.list_tasks(&user.id, StatusFilter::All).await.unwrap().len(), acknowledged);
+        assert_eq!(db.list_tasks(&user.id, &TaskQuery::default()).await.unwrap().total, acknowledged);
     }
 }

@@ -18,6 +18,14 @@ pub fn serialize<S: Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::
     }
 }
 
+/// For `Option<DateTime<Utc>>` fields: `null`, or as [`serialize`].
+pub fn serialize_option<S: Serializer>(at: &Option<DateTime<Utc>>, serializer: S) -> Result<S::Ok, S::Error> {
+    match at {
+        Some(at) => serialize(at, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 /// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`
 pub(super) const MAX_LEN: usize = 30;
 

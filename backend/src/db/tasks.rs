@@ -1,123 +1,133 @@
+//! Tasks in the store. Every query names the owner: a task number alone
+//! never reaches a row.
+
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use sqlx::{FromRow, Row};
-use utoipa::ToSchema;
+use chrono_tz::Tz;
+use sqlx::{ColumnIndex, Decode, FromRow, Row, Type};
 
 use super::{
     idempotency::{claim_key_in, Claim, Created, Keyed, RECORD_ANSWER, UNCLAIM},
-    in_transaction, rfc3339,
-    task_rows::{self, TaskRef},
+    in_transaction,
+    task_query::{self, Arg},
+    timestamp::Timestamp,
     with_pool, Db,
 };
+use crate::task::{list::TaskQuery, recurrence, NewTask, Priority, Recurrence, Tags, Task, TaskChanges};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct Task {
-    pub id: i64,
-    pub user_id: String,
-    pub title: String,
-    pub description: Option<String>,
-    pub completed: bool,
-    #[serde(serialize_with = "rfc3339::serialize")]
-    pub created_at: DateTime<Utc>,
-    #[serde(serialize_with = "rfc3339::serialize")]
-    pub updated_at: DateTime<Utc>,
-}
-
-/// The columns every task query returns, in the order [`TaskRef`] reads
-/// them (by position: see there).
+/// The columns every task query returns, in the order [`Task`]'s `FromRow`
+/// reads them.
 macro_rules! task_columns {
     () => {
-        "id, user_id, title, description, completed, created_at, updated_at"
+        "id, user_id, title, description, completed, priority, tags, due_at, remind_at, reminded_at, recurrence, \
+         created_at, updated_at, completed_at"
     };
 }
+pub(super) use task_columns;
 
-const LIST_TASKS: &str = concat!(
-    "SELECT ",
-    task_columns!(),
-    " FROM tasks WHERE user_id = $1 AND ($2 IS NULL OR completed = $2) ORDER BY id"
+const INSERT_TASK: &str = concat!(
+    "INSERT INTO tasks (user_id, id, title, description, completed, priority, tags, due_at, remind_at, reminded_at, ",
+    "recurrence, created_at, updated_at, completed_at, title_key, search_text) ",
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING ",
+    task_columns!()
 );
 
-impl<'r, R: Row> FromRow<'r, R> for Task
-where
-    TaskRef<'r>: FromRow<'r, R>,
-{
-    fn from_row(row: &'r R) -> sqlx::Result<Self> {
-        TaskRef::from_row(row).map(Task::from)
-    }
-}
+const UPDATE_TASK: &str = concat!(
+    "UPDATE tasks SET title = $3, description = $4, completed = $5, priority = $6, tags = $7, due_at = $8, ",
+    "remind_at = $9, reminded_at = $10, recurrence = $11, created_at = $12, updated_at = $13, completed_at = $14, ",
+    "title_key = $15, search_text = $16 WHERE user_id = $1 AND id = $2 RETURNING ",
+    task_columns!()
+);
 
-/// A validated new task.
-#[derive(Debug, Clone)]
-pub struct NewTask {
-    pub title: String,
-    pub description: Option<String>,
-}
-
-/// Validated changes; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct TaskChanges {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub completed: Option<bool>,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum StatusFilter {
-    #[default]
-    All,
-    Pending,
-    Completed,
-}
-
-impl StatusFilter {
-    fn completed(self) -> Option<bool> {
-        match self {
-            StatusFilter::All => None,
-            StatusFilter::Pending => Some(false),
-            StatusFilter::Completed => Some(true),
+/// Takes the user's next task number, unless they already have `$limit`
+/// tasks (then `None`). Reading the counter locks the user's row until the
+/// transaction ends (the no-op update is what both stores accept), so
+/// concurrent creates are counted and numbered one after another.
+macro_rules! take_task_number {
+    ($tx:ident, $user_id:expr, $limit:expr) => {
+        async {
+            let read = "UPDATE users SET next_task_id = next_task_id WHERE id = $1 RETURNING next_task_id";
+            let next: i64 = sqlx::query_scalar(read).bind($user_id).fetch_one(&mut *$tx).await?;
+            let count = "SELECT count(*) FROM tasks WHERE user_id = $1";
+            let existing: i64 = sqlx::query_scalar(count).bind($user_id).fetch_one(&mut *$tx).await?;
+            if existing >= i64::from($limit) {
+                return Ok::<_, sqlx::Error>(None);
+            }
+            let take = "UPDATE users SET next_task_id = $2 WHERE id = $1";
+            sqlx::query(take).bind($user_id).bind(next + 1).execute(&mut *$tx).await?;
+            Ok(Some(next))
         }
-    }
+    };
+}
+/// Reads a task and, on PostgreSQL, locks its row for the transaction (the
+/// no-op update is what both stores accept; SQLite's transaction already
+/// holds the write lock).
+const LOCK_TASK: &str = concat!("UPDATE tasks SET id = id WHERE user_id = $1 AND id = $2 RETURNING ", task_columns!());
+const USER_ZONE: &str = "SELECT timezone FROM user_settings WHERE user_id = $1";
+
+/// Binds a task's columns in the order of [`INSERT_TASK`] and [`UPDATE_TASK`].
+macro_rules! bind_task {
+    ($query:expr, $user_id:expr, $task:expr) => {{
+        let task: &Task = $task;
+        $query
+            .bind($user_id)
+            .bind(task.id)
+            .bind(&task.title)
+            .bind(&task.description)
+            .bind(task.completed)
+            .bind(task.priority.rank())
+            .bind(task.tags.to_stored())
+            .bind(task.due_at)
+            .bind(task.remind_at)
+            .bind(task.reminded_at)
+            .bind(task.recurrence.map(Recurrence::as_str))
+            .bind(task.created_at)
+            .bind(task.updated_at)
+            .bind(task.completed_at)
+            .bind(title_key(&task.title))
+            .bind(search_text(&task.title, task.description.as_deref()))
+    }};
 }
 
-// Every query names the owner: a task id alone never reaches a row.
+/// The title as titles are sorted: lower-cased.
+pub fn title_key(title: &str) -> String {
+    title.to_lowercase()
+}
+
+/// What a search looks in: title and description, lower-cased.
+pub fn search_text(title: &str, description: Option<&str>) -> String {
+    format!("{}\n{}", title, description.unwrap_or_default()).to_lowercase()
+}
+
+/// What an edit did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edited {
+    /// The task as it is now, and the next occurrence it created (when a
+    /// recurring task was completed).
+    Done {
+        task: Box<Task>,
+        next: Option<Box<Task>>,
+    },
+    NotFound,
+    /// Completing the recurring task would need one more task than the
+    /// limit allows: nothing changed.
+    AtLimit,
+    /// The result would break a rule: nothing changed.
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+}
+
+/// A page of tasks and how many match in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskPage {
+    pub tasks: Vec<Task>,
+    pub total: i64,
+    /// More tasks follow the last one.
+    pub more: bool,
+}
+
 impl Db {
-    pub async fn list_tasks(&self, user_id: &str, status: StatusFilter) -> sqlx::Result<Vec<Task>> {
-        with_pool!(self, pool => sqlx::query_as(LIST_TASKS)
-            .bind(user_id).bind(status.completed())
-            .fetch_all(pool).await)
-    }
-
-    /// At most `limit` of the user's tasks (oldest first), and how many match.
-    pub async fn list_tasks_page(
-        &self,
-        user_id: &str,
-        status: StatusFilter,
-        limit: u32,
-    ) -> sqlx::Result<(Vec<Task>, i64)> {
-        let page = concat!(
-            "SELECT ",
-            task_columns!(),
-            " FROM tasks WHERE user_id = $1 AND ($2 IS NULL OR completed = $2) ORDER BY id LIMIT $3"
-        );
-        let count = "SELECT count(*) FROM tasks WHERE user_id = $1 AND ($2 IS NULL OR completed = $2)";
-        let tasks = with_pool!(self, pool => sqlx::query_as(page)
-            .bind(user_id).bind(status.completed()).bind(i64::from(limit))
-            .fetch_all(pool).await)?;
-        let total = with_pool!(self, pool => sqlx::query_scalar(count)
-            .bind(user_id).bind(status.completed())
-            .fetch_one(pool).await)?;
-        Ok((tasks, total))
-    }
-
-    /// The same list appended to `out` as a JSON array (see [`task_rows`]).
-    pub async fn write_task_list(&self, user_id: &str, status: StatusFilter, out: &mut Vec<u8>) -> sqlx::Result<()> {
-        with_pool!(self, pool => {
-            let rows = sqlx::query(LIST_TASKS).bind(user_id).bind(status.completed()).fetch(pool);
-            task_rows::write_json(rows, out).await
-        })
-    }
-
     /// Creates a task, unless the user already has `limit` tasks. With
     /// `keyed`, at most once per key: the key is claimed, the task inserted
     /// and the answer recorded in one transaction, so a retry finds all of
@@ -129,12 +139,7 @@ impl Db {
         keyed: Option<Keyed<'_>>,
         limit: u32,
     ) -> sqlx::Result<Created<Task>> {
-        let sql = concat!(
-            "INSERT INTO tasks (user_id, title, description, completed, created_at, updated_at) ",
-            "VALUES ($1, $2, $3, FALSE, $4, $4) RETURNING ",
-            task_columns!()
-        );
-        let count = "SELECT count(*) FROM tasks WHERE user_id = $1";
+        let now = Utc::now();
         in_transaction!(self, tx => async {
             if let Some(keyed) = keyed {
                 match claim_key_in!(tx, user_id, keyed).await? {
@@ -142,16 +147,14 @@ impl Db {
                     earlier => return Ok(Created::Earlier(earlier)),
                 }
             }
-            let existing: i64 = sqlx::query_scalar(count).bind(user_id).fetch_one(&mut *tx).await?;
-            if existing >= i64::from(limit) {
+            let Some(id) = take_task_number!(tx, user_id, limit).await? else {
                 if let Some(keyed) = keyed {
                     sqlx::query(UNCLAIM).bind(user_id).bind(keyed.key).execute(&mut *tx).await?;
                 }
                 return Ok(Created::AtLimit);
-            }
-            let created: Task = sqlx::query_as(sql)
-                .bind(user_id).bind(&task.title).bind(&task.description).bind(Utc::now())
-                .fetch_one(&mut *tx).await?;
+            };
+            let new = new_row(user_id, id, task, now);
+            let created: Task = bind_task!(sqlx::query_as(INSERT_TASK), user_id, &new).fetch_one(&mut *tx).await?;
             if let Some(keyed) = keyed {
                 let answer = serde_json::to_string(&created).map_err(|error| sqlx::Error::Encode(error.into()))?;
                 sqlx::query(RECORD_ANSWER)
@@ -163,36 +166,183 @@ impl Db {
     }
 
     pub async fn get_task(&self, user_id: &str, id: i64) -> sqlx::Result<Option<Task>> {
-        let sql = concat!("SELECT ", task_columns!(), " FROM tasks WHERE id = $1 AND user_id = $2");
-        with_pool!(self, pool => sqlx::query_as(sql).bind(id).bind(user_id).fetch_optional(pool).await)
+        let sql = concat!("SELECT ", task_columns!(), " FROM tasks WHERE user_id = $1 AND id = $2");
+        with_pool!(self, pool => sqlx::query_as(sql).bind(user_id).bind(id).fetch_optional(pool).await)
     }
 
-    pub async fn update_task(&self, user_id: &str, id: i64, changes: &TaskChanges) -> sqlx::Result<Option<Task>> {
-        let sql = concat!(
-            "UPDATE tasks SET title = COALESCE($3, title), description = COALESCE($4, description), ",
-            "completed = COALESCE($5, completed), updated_at = $6 ",
-            "WHERE id = $1 AND user_id = $2 RETURNING ",
-            task_columns!()
-        );
-        in_transaction!(self, tx => sqlx::query_as(sql)
-            .bind(id).bind(user_id)
-            .bind(&changes.title).bind(&changes.description).bind(changes.completed).bind(Utc::now())
-            .fetch_optional(&mut *tx).await)
+    /// Applies `changes` to the task. Completing a recurring task creates its
+    /// next occurrence in the same transaction: of two requests completing it
+    /// at once, the second finds it completed and creates nothing.
+    pub async fn update_task(&self, user_id: &str, id: i64, changes: &TaskChanges, limit: u32) -> sqlx::Result<Edited> {
+        self.edit_task(user_id, id, limit, |_| changes.clone()).await
     }
 
-    pub async fn toggle_task(&self, user_id: &str, id: i64) -> sqlx::Result<Option<Task>> {
-        let sql = concat!(
-            "UPDATE tasks SET completed = NOT completed, updated_at = $3 WHERE id = $1 AND user_id = $2 RETURNING ",
-            task_columns!()
-        );
-        in_transaction!(self, tx => sqlx::query_as(sql)
-            .bind(id).bind(user_id).bind(Utc::now())
-            .fetch_optional(&mut *tx).await)
+    /// Completes a pending task, reopens a completed one.
+    pub async fn toggle_task(&self, user_id: &str, id: i64, limit: u32) -> sqlx::Result<Edited> {
+        self.edit_task(user_id, id, limit, |task| TaskChanges {
+            completed: Some(!task.completed),
+            ..Default::default()
+        })
+        .await
+    }
+
+    async fn edit_task(
+        &self,
+        user_id: &str,
+        id: i64,
+        limit: u32,
+        changes_for: impl FnOnce(&Task) -> TaskChanges,
+    ) -> sqlx::Result<Edited> {
+        let now = Utc::now();
+        in_transaction!(self, tx => async {
+            let Some(current): Option<Task> =
+                sqlx::query_as(LOCK_TASK).bind(user_id).bind(id).fetch_optional(&mut *tx).await?
+            else {
+                return Ok::<_, sqlx::Error>(Edited::NotFound);
+            };
+            let changed = current.changed(&changes_for(&current), now);
+            if changed.recurrence.is_some() && changed.due_at.is_none() {
+                let message = "a recurring task needs a due date".to_string();
+                return Ok(Edited::Invalid { field: "recurrence", message });
+            }
+            let completes = changed.completed && !current.completed;
+            let mut next = None;
+            if let (true, Some(rule), Some(due)) = (completes, changed.recurrence, changed.due_at) {
+                let zone: Option<String> = sqlx::query_scalar(USER_ZONE).bind(user_id).fetch_optional(&mut *tx).await?;
+                let zone = zone.and_then(|name| name.parse::<Tz>().ok()).unwrap_or(chrono_tz::UTC);
+                let Some(next_id) = take_task_number!(tx, user_id, limit).await? else {
+                    return Ok(Edited::AtLimit);
+                };
+                let occurrence = next_occurrence(&changed, rule, due, zone, next_id, now);
+                let inserted: Task =
+                    bind_task!(sqlx::query_as(INSERT_TASK), user_id, &occurrence).fetch_one(&mut *tx).await?;
+                next = Some(Box::new(inserted));
+            }
+            let task: Task = bind_task!(sqlx::query_as(UPDATE_TASK), user_id, &changed).fetch_one(&mut *tx).await?;
+            Ok(Edited::Done { task: Box::new(task), next })
+        }.await)
     }
 
     /// Deletes and returns the task, so callers can say what went.
     pub async fn delete_task(&self, user_id: &str, id: i64) -> sqlx::Result<Option<Task>> {
-        let sql = concat!("DELETE FROM tasks WHERE id = $1 AND user_id = $2 RETURNING ", task_columns!());
-        in_transaction!(self, tx => sqlx::query_as(sql).bind(id).bind(user_id).fetch_optional(&mut *tx).await)
+        let sql = concat!("DELETE FROM tasks WHERE user_id = $1 AND id = $2 RETURNING ", task_columns!());
+        in_transaction!(self, tx => sqlx::query_as(sql).bind(user_id).bind(id).fetch_optional(&mut *tx).await)
+    }
+
+    /// The page `query` asks for, and how many tasks match in all.
+    pub async fn list_tasks(&self, user_id: &str, query: &TaskQuery) -> sqlx::Result<TaskPage> {
+        let postgres = self.is_postgres();
+        let page = task_query::page(user_id, query, postgres);
+        let count = task_query::count(user_id, query, postgres);
+        let mut tasks: Vec<Task> = with_pool!(self, pool => {
+            let mut sql = sqlx::query_as(&page.text);
+            for arg in &page.args {
+                sql = match arg {
+                    Arg::Text(value) => sql.bind(value),
+                    Arg::Int(value) => sql.bind(value),
+                    Arg::Time(value) => sql.bind(value),
+                    Arg::Bool(value) => sql.bind(value),
+                };
+            }
+            sql.fetch_all(pool).await
+        })?;
+        let total: i64 = with_pool!(self, pool => {
+            let mut sql = sqlx::query_scalar(&count.text);
+            for arg in &count.args {
+                sql = match arg {
+                    Arg::Text(value) => sql.bind(value),
+                    Arg::Int(value) => sql.bind(value),
+                    Arg::Time(value) => sql.bind(value),
+                    Arg::Bool(value) => sql.bind(value),
+                };
+            }
+            sql.fetch_one(pool).await
+        })?;
+        let more = tasks.len() > query.limit as usize;
+        tasks.truncate(query.limit as usize);
+        Ok(TaskPage { tasks, total, more })
+    }
+
+    /// Claims the user's due reminders: pending tasks whose `remind_at` has
+    /// come and that were not reminded yet. Each reminder is claimed once,
+    /// whoever asks first (another tab, another device).
+    pub async fn claim_reminders(&self, user_id: &str) -> sqlx::Result<Vec<Task>> {
+        let sql = concat!(
+            "UPDATE tasks SET reminded_at = $2 WHERE user_id = $1 AND completed = FALSE AND reminded_at IS NULL ",
+            "AND remind_at IS NOT NULL AND remind_at <= $2 RETURNING ",
+            task_columns!()
+        );
+        let now = Utc::now();
+        in_transaction!(self, tx => sqlx::query_as(sql).bind(user_id).bind(now).fetch_all(&mut *tx).await)
+    }
+}
+
+fn new_row(user_id: &str, id: i64, task: &NewTask, now: DateTime<Utc>) -> Task {
+    Task {
+        id,
+        user_id: user_id.to_string(),
+        title: task.title.clone(),
+        description: task.description.clone(),
+        completed: false,
+        priority: task.priority,
+        tags: task.tags.clone(),
+        due_at: task.due_at,
+        remind_at: task.remind_at,
+        reminded_at: None,
+        recurrence: task.recurrence,
+        created_at: now,
+        updated_at: now,
+        completed_at: None,
+    }
+}
+
+/// The occurrence after `done`: the same task, due at the rule's next date,
+/// its reminder moved by as much.
+fn next_occurrence(done: &Task, rule: Recurrence, due: DateTime<Utc>, zone: Tz, id: i64, now: DateTime<Utc>) -> Task {
+    let next_due = recurrence::next_due(rule, due, zone);
+    let new = NewTask {
+        title: done.title.clone(),
+        description: done.description.clone(),
+        priority: done.priority,
+        tags: done.tags.clone(),
+        due_at: Some(next_due),
+        remind_at: done.remind_at.map(|remind| remind + (next_due - due)),
+        recurrence: Some(rule),
+    };
+    new_row(&done.user_id, id, &new, now)
+}
+
+// Positions as in `task_columns!`, read without sqlx's per-value type check
+// (the migrations fix the types): listing reads thousands of these.
+impl<'r, R: Row> FromRow<'r, R> for Task
+where
+    usize: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    i16: Decode<'r, R::Database> + Type<R::Database>,
+    &'r str: Decode<'r, R::Database> + Type<R::Database>,
+    bool: Decode<'r, R::Database> + Type<R::Database>,
+    Timestamp: Decode<'r, R::Database> + Type<R::Database>,
+{
+    fn from_row(row: &'r R) -> sqlx::Result<Self> {
+        let time = |index: usize| -> sqlx::Result<Option<DateTime<Utc>>> {
+            Ok(row.try_get_unchecked::<Option<Timestamp>, _>(index)?.map(Timestamp::to_datetime))
+        };
+        let recurrence: Option<&str> = row.try_get_unchecked(10)?;
+        Ok(Task {
+            id: row.try_get_unchecked(0)?,
+            user_id: row.try_get_unchecked::<&str, _>(1)?.to_owned(),
+            title: row.try_get_unchecked::<&str, _>(2)?.to_owned(),
+            description: row.try_get_unchecked::<Option<&str>, _>(3)?.map(str::to_owned),
+            completed: row.try_get_unchecked(4)?,
+            priority: Priority::from_rank(row.try_get_unchecked(5)?),
+            tags: Tags::from_stored(row.try_get_unchecked(6)?),
+            due_at: time(7)?,
+            remind_at: time(8)?,
+            reminded_at: time(9)?,
+            recurrence: recurrence.and_then(Recurrence::parse),
+            created_at: time(11)?.unwrap_or_default(),
+            updated_at: time(12)?.unwrap_or_default(),
+            completed_at: time(13)?,
+        })
     }
 }

@@ -202,14 +202,19 @@ async fn conversations_are_stored_and_private(store: Store) {
     let mut app = TestApp::spawn(store).await;
     let alice = app.new_user().await;
     let bob = app.new_user().await;
+    // Task numbers are per user: Bob's third task has no twin in Alice's list.
+    for title in ["Bob's first", "Bob's second"] {
+        app.create_task(&bob, title).await;
+    }
     let bobs = app.create_task(&bob, "Bob's private task").await["id"].as_i64().unwrap();
+    assert_eq!(bobs, 3);
 
     let (_, first) = app.chat(&alice, None, "Add a task to buy groceries").await;
     let conversation = first["conversation_id"].as_i64().unwrap();
     // Alice cannot reach Bob's task through the assistant either.
     let (_, reply) = app.chat(&alice, Some(conversation), &format!("delete task {bobs}")).await;
     assert!(reply["response"].as_str().unwrap().contains("couldn't find"), "{reply}");
-    assert_eq!(app.list_tasks(&bob, "all").await.len(), 1, "Bob's task survives");
+    assert_eq!(app.list_tasks(&bob, "all").await.len(), 3, "Bob's tasks survive");
     // Nor continue Bob's conversations, nor read them.
     let (status, _) = app.chat(&bob, Some(conversation), "Show me all my tasks").await;
     assert_eq!(status, StatusCode::NOT_FOUND);

@@ -113,9 +113,7 @@ async fn kill_9_during_concurrent_writes_loses_no_acknowledged_task(store: Store
 }
 
 async fn all_tasks(api: &TestApp, user: &User) -> Vec<Value> {
-    let (status, body) = api.request(Method::GET, &format!("/api/{}/tasks", user.id), Some(&user.token), None).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body.as_array().unwrap().clone()
+    api.list_tasks(user, "all").await
 }
 
 /// Sends a create with an Idempotency-Key; returns status, body and

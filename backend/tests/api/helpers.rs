@@ -219,12 +219,30 @@ impl TestApp {
         body
     }
 
+    /// Every task of the list, page after page (following `Link`).
     pub async fn list_tasks(&self, user: &User, status: &str) -> Vec<Value> {
-        let (code, body) = self
-            .request(Method::GET, &format!("/api/{}/tasks?status={status}", user.id), Some(&user.token), None)
-            .await;
-        assert_eq!(code, StatusCode::OK, "list failed: {body}");
-        body.as_array().cloned().unwrap_or_default()
+        self.list_all(user, &format!("/api/{}/tasks?status={status}", user.id)).await
+    }
+
+    /// Every task `path` lists, following the `Link: <…>; rel="next"` headers.
+    pub async fn list_all(&self, user: &User, path: &str) -> Vec<Value> {
+        let mut tasks = Vec::new();
+        let mut next = Some(path.to_string());
+        while let Some(path) = next.take() {
+            let response =
+                self.client.get(format!("{}{path}", self.base)).bearer_auth(&user.token).send().await.expect("list");
+            assert_eq!(response.status(), StatusCode::OK, "list failed: {path}");
+            next = response
+                .headers()
+                .get("link")
+                .and_then(|link| link.to_str().ok())
+                .and_then(|link| link.strip_prefix('<'))
+                .and_then(|link| link.split_once(">; rel=\"next\""))
+                .map(|(path, _)| path.to_string());
+            let page: Vec<Value> = response.json().await.expect("a JSON array");
+            tasks.extend(page);
+        }
+        tasks
     }
 
     pub async fn chat(&self, user: &User, conversation_id: Option<i64>, message: &str) -> (StatusCode, Value) {

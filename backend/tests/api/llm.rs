@@ -185,7 +185,9 @@ async fn a_two_round_loop_finds_then_deletes() {
     assert_eq!(requests.len(), 3);
     assert_eq!(roles(&requests[2]), ["system", "user", "assistant", "tool", "assistant", "tool"]);
     let listed: Value = serde_json::from_str(requests[1]["messages"][3]["content"].as_str().unwrap()).unwrap();
-    assert_eq!(listed, json!({ "tasks": [{ "id": 1, "title": "Team meeting", "completed": false }], "total": 1 }));
+    let summary =
+        json!({ "id": 1, "title": "Team meeting", "completed": false, "priority": "none", "tags": [], "due_at": null });
+    assert_eq!(listed, json!({ "tasks": [summary], "total": 1 }));
 }
 
 #[tokio::test]

@@ -54,7 +54,8 @@ async fn mcp_serves_the_five_tools_for_the_token_holder() {
     let id = added["task_id"].as_i64().unwrap();
 
     let listed = call(&client, "list_tasks", json!({ "status": "pending" })).await;
-    assert_eq!(listed, json!({ "tasks": [{ "id": id, "title": "Buy groceries", "completed": false }], "total": 1 }));
+    let summary = json!({ "id": id, "title": "Buy groceries", "completed": false, "priority": "none", "tags": [], "due_at": null });
+    assert_eq!(listed, json!({ "tasks": [summary], "total": 1 }));
 
     let updated = call(&client, "update_task", json!({ "task_id": id, "title": "Buy food" })).await;
     assert_eq!(updated, json!({ "task_id": id, "status": "updated", "title": "Buy food" }));

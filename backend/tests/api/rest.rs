@@ -64,7 +64,7 @@ async fn crud_flow(store: Store) {
         .request(Method::PUT, &format!("{tasks}/{id}"), auth, Some(json!({ "completed": true, "description": "" })))
         .await;
     assert_eq!(via_put["completed"], true);
-    assert_eq!(via_put["description"], "", "an empty description clears it");
+    assert_eq!(via_put["description"], serde_json::Value::Null, "an empty description clears it");
 
     let (status, body) = app.request(Method::DELETE, &format!("{tasks}/{id}"), auth, None).await;
     assert_eq!((status, body), (StatusCode::NO_CONTENT, serde_json::Value::Null));
