@@ -94,9 +94,10 @@ pub struct CreateTask {
 /// optional field.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct UpdateTask {
+    /// Cannot be cleared.
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
-    pub title: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    pub title: Change<String>,
     #[serde(default)]
     #[schema(value_type = Option<String>, max_length = 1000)]
     pub description: Change<String>,
@@ -150,7 +151,11 @@ impl UpdateTask {
                 })
             };
         Ok(TaskChanges {
-            title: self.title.as_deref().map(validate::title).transpose()?,
+            title: match &self.title {
+                Change::Keep => None,
+                Change::Set(title) => Some(validate::title(title)?),
+                Change::Clear => return Err(ApiError::field("title", "a task needs a title")),
+            },
             description: match &self.description {
                 Change::Set(text) => validate::description(text)?.map_or(Change::Clear, Change::Set),
                 other => other.clone(),

@@ -200,7 +200,7 @@ impl Db {
             else {
                 return Ok::<_, sqlx::Error>(Edited::NotFound);
             };
-            let changed = current.changed(&changes_for(&current), now);
+            let mut changed = current.changed(&changes_for(&current), now);
             if changed.recurrence.is_some() && changed.due_at.is_none() {
                 let message = "a recurring task needs a due date".to_string();
                 return Ok(Edited::Invalid { field: "recurrence", message });
@@ -217,6 +217,9 @@ impl Db {
                 let inserted: Task =
                     bind_task!(sqlx::query_as(INSERT_TASK), user_id, &occurrence).fetch_one(&mut *tx).await?;
                 next = Some(Box::new(inserted));
+                // The rule moves on with the new occurrence: reopening and
+                // completing this one again creates no second one.
+                changed.recurrence = None;
             }
             let task: Task = bind_task!(sqlx::query_as(UPDATE_TASK), user_id, &changed).fetch_one(&mut *tx).await?;
             Ok(Edited::Done { task: Box::new(task), next })

@@ -9,5 +9,6 @@ mod faults;
 mod llm;
 mod mcp;
 mod operations;
+mod planning;
 mod rest;
 mod security;
