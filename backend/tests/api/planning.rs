@@ -303,16 +303,16 @@ async fn recurring_tasks_roll_over_month_ends_leap_years_weekends_and_daylight_s
     let (app, user) = (&app, &user);
     set_zone(app, user, "America/New_York").await;
     let complete = |id: Value| {
-        let path = format!("{}/{id}/complete", tasks_path(&user));
+        let path = format!("{}/{id}/complete", tasks_path(user));
         async move { app.request(Method::PATCH, &path, Some(&user.token), None).await }
     };
     // The next occurrence, after completing a task due at `due`.
     let next_due = |rule: &'static str, due: &'static str| async move {
         let (_, task) =
-            create(&app, &user, json!({ "title": format!("{rule} {due}"), "due_at": due, "recurrence": rule })).await;
+            create(app, user, json!({ "title": format!("{rule} {due}"), "due_at": due, "recurrence": rule })).await;
         let (status, done) = complete(task["id"].clone()).await;
         assert_eq!((status, done["completed"].as_bool()), (StatusCode::OK, Some(true)));
-        let all = app.list_tasks(&user, "pending").await;
+        let all = app.list_tasks(user, "pending").await;
         let next = all.iter().find(|t| t["title"] == task["title"]).expect("the next occurrence").clone();
         assert_eq!(next["recurrence"], rule);
         assert!(next["id"].as_i64() > task["id"].as_i64());
@@ -337,7 +337,7 @@ async fn recurring_tasks_roll_over_month_ends_leap_years_weekends_and_daylight_s
     )
     .await;
     complete(task["id"].clone()).await;
-    let pending = app.list_tasks(&user, "pending").await;
+    let pending = app.list_tasks(user, "pending").await;
     let next = pending.iter().find(|t| t["title"] == "Standup").unwrap();
     assert_eq!(next["remind_at"], "2026-11-24T13:45:00Z");
     assert_eq!(
@@ -346,14 +346,14 @@ async fn recurring_tasks_roll_over_month_ends_leap_years_weekends_and_daylight_s
     );
     // The rule moved on to the next occurrence: reopening this one and
     // completing it again creates no second one.
-    let before = app.list_tasks(&user, "all").await.len();
+    let before = app.list_tasks(user, "all").await.len();
     let (_, reopened) = complete(task["id"].clone()).await;
     assert_eq!((reopened["completed"].clone(), reopened["recurrence"].clone()), (json!(false), Value::Null));
-    let (_, again) = put(&app, &user, &task["id"], json!({ "completed": true })).await;
+    let (_, again) = put(app, user, &task["id"], json!({ "completed": true })).await;
     assert_eq!(again["completed"], true);
-    let (_, same) = put(&app, &user, &task["id"], json!({ "completed": true })).await;
+    let (_, same) = put(app, user, &task["id"], json!({ "completed": true })).await;
     assert_eq!(same["completed_at"], again["completed_at"], "completing a completed task changes nothing");
-    assert_eq!(app.list_tasks(&user, "all").await.len(), before);
+    assert_eq!(app.list_tasks(user, "all").await.len(), before);
 }
 
 async fn concurrent_completions_of_a_recurring_task_create_one_next_occurrence(store: Store) {
