@@ -330,8 +330,8 @@ async fn recurring_tasks_roll_over_month_ends_leap_years_weekends_and_daylight_s
 
     // The reminder moves by as much as the due date; details carry over.
     let (_, task) = create(
-        &app,
-        &user,
+        app,
+        user,
         json!({ "title": "Standup", "description": "room 4", "priority": "high", "tags": ["work"],
                 "due_at": "2026-11-23T09:00:00-05:00", "remind_at": "2026-11-23T08:45:00-05:00", "recurrence": "daily" }),
     )
