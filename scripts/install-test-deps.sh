@@ -19,12 +19,14 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-# Python tools for API fuzzing, the chart and container tests, and static
-# review of the chart and Dockerfiles (checkov), pinned.
+# Python tools for API fuzzing, the chart and container tests, static
+# review of the chart and Dockerfiles (checkov), and the official MCP SDK
+# for the MCP client tests (scripts/test-mcp-clients.sh), pinned.
 venv=${TODO_VENV:-$HOME/.cache/todo-chatbot/venv}
-python_tools=(schemathesis==4.32.5 pytest==8.4.2 pyyaml==6.0.2 checkov==3.3.30)
-if ! "$venv/bin/python" -c 'import schemathesis, pytest, yaml' 2>/dev/null \
-   || [ "$("$venv/bin/checkov" --version 2>/dev/null)" != "${python_tools[3]#checkov==}" ]; then
+python_tools=(schemathesis==4.32.5 pytest==8.4.2 pyyaml==6.0.2 checkov==3.3.30 mcp==2.3.0)
+if ! "$venv/bin/python" -c 'import schemathesis, pytest, yaml, mcp' 2>/dev/null \
+   || [ "$("$venv/bin/checkov" --version 2>/dev/null)" != "${python_tools[3]#checkov==}" ] \
+   || [ "$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("mcp"))' 2>/dev/null)" != "${python_tools[4]#mcp==}" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet "${python_tools[@]}"
 fi
