@@ -2,8 +2,11 @@
 # Chart checks: lint (strict) with every values file, render properties and
 # strict schema validation (tests/test_chart.py), k8s/ drift, the chart
 # README's parameter tables, static review (checkov) of the rendered chart and
-# both Dockerfiles, line endings, and the deploy script and Minikube guide
-# (shellcheck, runs against recording stand-ins of minikube, kubectl, helm).
+# both Dockerfiles, line endings, the deploy script and Minikube guide
+# (shellcheck, runs against recording stand-ins of minikube, kubectl, helm),
+# and the AIOps recipes' files (tests/test_aiops_examples.py: kagent's
+# fields, which kubernetes-validate does not know, and the MCP URLs and
+# headers of the client examples).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${TODO_VENV:-$HOME/.cache/todo-chatbot/venv}
@@ -31,4 +34,5 @@ echo "checkov: the rendered chart ($(cd "$rendered" && echo *)) and both Dockerf
 "$venv/bin/checkov" --quiet --compact --skip-download --framework kubernetes dockerfile \
   -d "$rendered" -f Dockerfile.backend -f Dockerfile.frontend
 
-"$venv/bin/pytest" -q tests/test_chart.py tests/test_deploy_script.py tests/test_minikube_doc.py tests/test_line_endings.py
+"$venv/bin/pytest" -q tests/test_chart.py tests/test_deploy_script.py tests/test_minikube_doc.py tests/test_line_endings.py \
+  tests/test_aiops_examples.py
