@@ -8,6 +8,10 @@
 -- are never reused (deleting a task does not lower the counter).
 ALTER TABLE users ADD COLUMN next_task_id BIGINT NOT NULL DEFAULT 1;
 ALTER TABLE users ADD COLUMN next_conversation_id BIGINT NOT NULL DEFAULT 1;
+-- How many tasks the user has, and how many of them are completed: kept in
+-- step by every write, so a list's total and the task limit cost no count.
+ALTER TABLE users ADD COLUMN task_count BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN completed_count BIGINT NOT NULL DEFAULT 0;
 
 CREATE TABLE user_settings (
     user_id    TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
@@ -24,7 +28,9 @@ UPDATE tasks SET id = numbered.n
 FROM (SELECT id, row_number() OVER (PARTITION BY user_id ORDER BY created_at, id) AS n FROM tasks) AS numbered
 WHERE tasks.id = numbered.id;
 ALTER TABLE tasks ADD PRIMARY KEY (user_id, id);
-UPDATE users SET next_task_id = 1 + (SELECT count(*) FROM tasks WHERE tasks.user_id = users.id);
+UPDATE users SET next_task_id = 1 + (SELECT count(*) FROM tasks WHERE tasks.user_id = users.id),
+    task_count = (SELECT count(*) FROM tasks WHERE tasks.user_id = users.id),
+    completed_count = (SELECT count(*) FROM tasks WHERE tasks.user_id = users.id AND tasks.completed);
 
 -- The planning fields. Priority is stored as its rank (0 none .. 3 high) so
 -- that sorting by it is sorting by a number.

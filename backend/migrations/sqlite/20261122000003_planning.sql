@@ -3,6 +3,8 @@
 
 ALTER TABLE users ADD COLUMN next_task_id INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE users ADD COLUMN next_conversation_id INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE users ADD COLUMN task_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN completed_count INTEGER NOT NULL DEFAULT 0;
 
 CREATE TABLE user_settings (
     user_id    TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
@@ -40,7 +42,9 @@ SELECT user_id, row_number() OVER (PARTITION BY user_id ORDER BY created_at, id)
 FROM tasks;
 DROP TABLE tasks;
 ALTER TABLE tasks_numbered RENAME TO tasks;
-UPDATE users SET next_task_id = 1 + (SELECT count(*) FROM tasks WHERE tasks.user_id = users.id);
+UPDATE users SET next_task_id = 1 + (SELECT count(*) FROM tasks WHERE tasks.user_id = users.id),
+    task_count = (SELECT count(*) FROM tasks WHERE tasks.user_id = users.id),
+    completed_count = (SELECT count(*) FROM tasks WHERE tasks.user_id = users.id AND tasks.completed);
 
 CREATE INDEX tasks_user_due_idx ON tasks (user_id, due_at, id);
 CREATE INDEX tasks_user_priority_idx ON tasks (user_id, priority DESC, due_at, id);

@@ -169,10 +169,31 @@ fn after(sql: &mut Sql, keys: &[Key], values: &[Option<Arg>]) {
     sql.push(")");
 }
 
-/// One page, with one task more than asked for (to know whether more follow).
+/// How the page's query finds the list's total, as the column after the
+/// task's: from the user's counters when only the status filters (no count
+/// at all), by a window over the matches on a first page, else not (the
+/// caller counts).
+fn total_column(query: &TaskQuery) -> &'static str {
+    let only_status =
+        query.search.is_none() && query.priorities.is_empty() && query.tags.is_empty() && query.due.is_none();
+    match (only_status, query.status.completed(), &query.after) {
+        (true, None, _) => ", (SELECT task_count FROM users WHERE id = $1)",
+        (true, Some(false), _) => ", (SELECT task_count - completed_count FROM users WHERE id = $1)",
+        (true, Some(true), _) => ", (SELECT completed_count FROM users WHERE id = $1)",
+        (false, _, None) => ", count(*) OVER ()",
+        (false, _, Some(_)) => ", CAST(NULL AS BIGINT)",
+    }
+}
+
+/// The position of the total in a page's rows (after the task's columns).
+pub const TOTAL_COLUMN: usize = 14;
+
+/// One page, with one task more than asked for (to know whether more
+/// follow), each row ending with the list's total where the query can
+/// tell (see [`total_column`]).
 pub fn page(user_id: &str, query: &TaskQuery, postgres: bool) -> Sql {
     let mut sql = Sql::default();
-    sql.push(concat!("SELECT ", task_columns!()));
+    sql.push(concat!("SELECT ", task_columns!())).push(total_column(query));
     filters(&mut sql, user_id, query, postgres);
     let keys = keys(query.sort, query.order);
     if let Some(cursor) = &query.after {

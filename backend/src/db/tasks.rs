@@ -38,26 +38,28 @@ const UPDATE_TASK: &str = concat!(
     task_columns!()
 );
 
-/// Takes the user's next task number, unless they already have `$limit`
-/// tasks (then `None`). Reading the counter locks the user's row until the
-/// transaction ends (the no-op update is what both stores accept), so
-/// concurrent creates are counted and numbered one after another.
+/// Takes the user's next task number and counts the new task, unless they
+/// already have `$limit` tasks (then `None`). Reading the counters locks the
+/// user's row until the transaction ends (the no-op update is what both
+/// stores accept), so concurrent creates are counted and numbered one after
+/// another.
 macro_rules! take_task_number {
     ($tx:ident, $user_id:expr, $limit:expr) => {
         async {
-            let read = "UPDATE users SET next_task_id = next_task_id WHERE id = $1 RETURNING next_task_id";
-            let next: i64 = sqlx::query_scalar(read).bind($user_id).fetch_one(&mut *$tx).await?;
-            let count = "SELECT count(*) FROM tasks WHERE user_id = $1";
-            let existing: i64 = sqlx::query_scalar(count).bind($user_id).fetch_one(&mut *$tx).await?;
+            let read = "UPDATE users SET next_task_id = next_task_id WHERE id = $1 RETURNING next_task_id, task_count";
+            let (next, existing): (i64, i64) = sqlx::query_as(read).bind($user_id).fetch_one(&mut *$tx).await?;
             if existing >= i64::from($limit) {
                 return Ok::<_, sqlx::Error>(None);
             }
-            let take = "UPDATE users SET next_task_id = $2 WHERE id = $1";
+            let take = "UPDATE users SET next_task_id = $2, task_count = task_count + 1 WHERE id = $1";
             sqlx::query(take).bind($user_id).bind(next + 1).execute(&mut *$tx).await?;
             Ok(Some(next))
         }
     };
 }
+
+/// Keeps the user's count of completed tasks in step (`$change` is +1 or -1).
+const COUNT_COMPLETED: &str = "UPDATE users SET completed_count = completed_count + $2 WHERE id = $1";
 /// Reads a task and, on PostgreSQL, locks its row for the transaction (the
 /// no-op update is what both stores accept; SQLite's transaction already
 /// holds the write lock).
@@ -221,6 +223,10 @@ impl Db {
                 // completing this one again creates no second one.
                 changed.recurrence = None;
             }
+            if changed.completed != current.completed {
+                let change: i64 = if changed.completed { 1 } else { -1 };
+                sqlx::query(COUNT_COMPLETED).bind(user_id).bind(change).execute(&mut *tx).await?;
+            }
             let task: Task = bind_task!(sqlx::query_as(UPDATE_TASK), user_id, &changed).fetch_one(&mut *tx).await?;
             Ok(Edited::Done { task: Box::new(task), next })
         }.await)
@@ -229,16 +235,24 @@ impl Db {
     /// Deletes and returns the task, so callers can say what went.
     pub async fn delete_task(&self, user_id: &str, id: i64) -> sqlx::Result<Option<Task>> {
         let sql = concat!("DELETE FROM tasks WHERE user_id = $1 AND id = $2 RETURNING ", task_columns!());
-        in_transaction!(self, tx => sqlx::query_as(sql).bind(user_id).bind(id).fetch_optional(&mut *tx).await)
+        let uncount =
+            "UPDATE users SET task_count = task_count - 1, completed_count = completed_count - $2 WHERE id = $1";
+        in_transaction!(self, tx => async {
+            let deleted: Option<Task> = sqlx::query_as(sql).bind(user_id).bind(id).fetch_optional(&mut *tx).await?;
+            if let Some(task) = &deleted {
+                sqlx::query(uncount).bind(user_id).bind(i64::from(task.completed)).execute(&mut *tx).await?;
+            }
+            Ok::<_, sqlx::Error>(deleted)
+        }.await)
     }
 
-    /// The page `query` asks for, and how many tasks match in all.
+    /// The page `query` asks for, and how many tasks match in all: in one
+    /// round trip, except past the first page of a filtered list.
     pub async fn list_tasks(&self, user_id: &str, query: &TaskQuery) -> sqlx::Result<TaskPage> {
         let postgres = self.is_postgres();
         let page = task_query::page(user_id, query, postgres);
-        let count = task_query::count(user_id, query, postgres);
-        let mut tasks: Vec<Task> = with_pool!(self, pool => {
-            let mut sql = sqlx::query_as(&page.text);
+        let (mut tasks, total): (Vec<Task>, Option<i64>) = with_pool!(self, pool => {
+            let mut sql = sqlx::query(&page.text);
             for arg in &page.args {
                 sql = match arg {
                     Arg::Text(value) => sql.bind(value),
@@ -247,8 +261,24 @@ impl Db {
                     Arg::Bool(value) => sql.bind(value),
                 };
             }
-            sql.fetch_all(pool).await
+            match sql.fetch_all(pool).await {
+                Ok(rows) => {
+                    let total = match rows.first() {
+                        Some(row) => row.try_get::<Option<i64>, _>(task_query::TOTAL_COLUMN)?,
+                        None => None,
+                    };
+                    let tasks = rows.iter().map(Task::from_row).collect::<sqlx::Result<Vec<Task>>>()?;
+                    Ok((tasks, total))
+                }
+                Err(error) => Err(error),
+            }
         })?;
+        let more = tasks.len() > query.limit as usize;
+        tasks.truncate(query.limit as usize);
+        if let Some(total) = total {
+            return Ok(TaskPage { tasks, total, more });
+        }
+        let count = task_query::count(user_id, query, postgres);
         let total: i64 = with_pool!(self, pool => {
             let mut sql = sqlx::query_scalar(&count.text);
             for arg in &count.args {
@@ -261,8 +291,6 @@ impl Db {
             }
             sql.fetch_one(pool).await
         })?;
-        let more = tasks.len() > query.limit as usize;
-        tasks.truncate(query.limit as usize);
         Ok(TaskPage { tasks, total, more })
     }
 

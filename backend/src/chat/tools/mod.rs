@@ -110,7 +110,7 @@ pub fn specs() -> Vec<ToolSpec> {
             ADD_TASK,
             "Create a new task for the user, with optional details, priority, tags, due date, reminder and recurrence.",
             schema::<AddTask>(),
-            schema::<TaskOutcome>(),
+            output_schema::<TaskOutcome>(),
             false,
             false,
             false,
@@ -119,7 +119,7 @@ pub fn specs() -> Vec<ToolSpec> {
             LIST_TASKS,
             "List the user's tasks, filtered (status, text, priority, tags, due) and sorted; returns a page and the total.",
             schema::<ListTasks>(),
-            schema::<TaskList>(),
+            output_schema::<TaskList>(),
             true,
             false,
             true,
@@ -128,7 +128,7 @@ pub fn specs() -> Vec<ToolSpec> {
             COMPLETE_TASK,
             "Mark one of the user's tasks as completed (completing a recurring task creates its next occurrence).",
             schema::<TaskId>(),
-            schema::<TaskOutcome>(),
+            output_schema::<TaskOutcome>(),
             false,
             false,
             true,
@@ -137,7 +137,7 @@ pub fn specs() -> Vec<ToolSpec> {
             DELETE_TASK,
             "Delete one of the user's tasks. It cannot be undone: confirm with the user before deleting several.",
             schema::<TaskId>(),
-            schema::<TaskOutcome>(),
+            output_schema::<TaskOutcome>(),
             false,
             true,
             true,
@@ -146,7 +146,7 @@ pub fn specs() -> Vec<ToolSpec> {
             UPDATE_TASK,
             "Change one of the user's tasks: title, description, priority, tags, due date, reminder, recurrence or completion.",
             schema::<UpdateTask>(),
-            schema::<TaskOutcome>(),
+            output_schema::<TaskOutcome>(),
             false,
             false,
             true,
@@ -154,17 +154,24 @@ pub fn specs() -> Vec<ToolSpec> {
     ]
 }
 
-/// The JSON Schema of `T`, self-contained and plain: no `$ref`s (some
-/// providers do not follow them), and optional fields typed without `null`
-/// (absent and `null` mean the same to every tool).
+/// The JSON Schema of a tool's arguments: as [`output_schema`], and with
+/// optional fields typed without `null` (absent and `null` mean the same to
+/// every tool, and some providers refuse type lists).
 pub fn schema<T: JsonSchema>() -> Value {
+    let mut schema = output_schema::<T>();
+    drop_nulls(&mut schema);
+    schema
+}
+
+/// The JSON Schema of `T`, self-contained: no `$ref`s (some providers do
+/// not follow them); a field that can be `null` says so.
+pub fn output_schema<T: JsonSchema>() -> Value {
     let generator = SchemaSettings::draft2020_12().with(|s| s.inline_subschemas = true).into_generator();
     let mut schema = generator.into_root_schema_for::<T>().to_value();
     if let Value::Object(object) = &mut schema {
         object.remove("$schema");
         object.remove("title");
     }
-    drop_nulls(&mut schema);
     schema
 }
 
@@ -265,6 +272,8 @@ mod tests {
         }
         let list = &specs()[1];
         assert_eq!(list.output["properties"]["tasks"]["type"], "array");
+        let due = &list.output["properties"]["tasks"]["items"]["properties"]["due_at"];
+        assert!(due.to_string().contains("null"), "a task without a due date lists null: {due}");
         assert!(list.read_only && !list.destructive);
         assert!(specs()[3].destructive);
     }
