@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it:
 #   scripts/test.sh              everything
-#   scripts/test.sh rust fuzz    only some stages (rust, fuzz, chart, containers)
+#   scripts/test.sh rust fuzz    only some stages (rust, fuzz, chart, containers, mcp)
 # Starts its own throwaway PostgreSQL unless TEST_DATABASE_URL is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(rust fuzz chart containers)
+[ ${#stages[@]} -gt 0 ] || stages=(rust fuzz chart containers mcp)
 wants() { [[ " ${stages[*]} " == *" $1 "* ]]; }
 
 # Where docker, helm, kubernetes-validate or hadolint are missing, the
@@ -28,6 +28,14 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   echo "PostgreSQL for tests: $TEST_DATABASE_URL"
 fi
 
+# The chart checks (Helm, checkov, pytest) need little CPU and nothing the
+# other stages build: they run beside them, their output shown at the end.
+chart_log=$(mktemp /tmp/todo-chart-stage.XXXXXX)
+if wants chart; then
+  scripts/check-chart.sh >"$chart_log" 2>&1 &
+  chart_pid=$!
+fi
+
 if wants rust; then
   echo "== rustfmt and clippy"
   cargo fmt --all --check
@@ -41,12 +49,20 @@ if wants fuzz; then
   psql -q "$TEST_DATABASE_URL" -c "CREATE DATABASE $fuzz_db"
   FUZZ_DATABASE_URL="${TEST_DATABASE_URL%/*}/$fuzz_db" scripts/fuzz-api.sh
 fi
-if wants chart; then
-  echo "== Helm chart and manifests"
-  scripts/check-chart.sh
+if wants mcp; then
+  echo "== MCP with the official Python and TypeScript SDKs and the Inspector"
+  scripts/test-mcp-clients.sh
 fi
 if wants containers; then
   echo "== container images"
   scripts/test-containers.sh
+fi
+if wants chart; then
+  echo "== Helm chart and manifests (ran alongside)"
+  chart_status=0
+  wait "$chart_pid" || chart_status=$?
+  cat "$chart_log"
+  rm -f "$chart_log"
+  [ "$chart_status" -eq 0 ] || { echo "the chart checks failed" >&2; exit "$chart_status"; }
 fi
 echo "all requested stages passed: ${stages[*]}"
