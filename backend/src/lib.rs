@@ -17,6 +17,7 @@ pub mod settings;
 pub mod task;
 pub mod tasks;
 pub mod telemetry;
+pub mod testing;
 pub mod validate;
 
 pub use app::{App, AppState};

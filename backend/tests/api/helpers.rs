@@ -13,11 +13,9 @@ use std::{
     time::Duration,
 };
 
-use backend::{App, Config};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use sqlx::Connection;
-use tokio::sync::oneshot;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Store {
@@ -100,8 +98,7 @@ pub struct TestApp {
     pub metrics_base: String,
     pub client: reqwest::Client,
     pub database_url: String,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    server: Option<backend::testing::Spawned>,
     _store: Option<StoreHandle>,
 }
 
@@ -115,21 +112,13 @@ impl TestApp {
 
     /// Starts a backend with exactly these settings.
     pub async fn spawn_with(env: HashMap<String, String>) -> Self {
-        let config = Config::from_lookup(|key| env.get(key).cloned()).expect("valid test config");
-        let app = App::build(config).await.expect("backend starts");
-        let base = format!("http://127.0.0.1:{}", app.port());
-        let metrics_base = format!("http://127.0.0.1:{}", app.metrics_port().unwrap_or_default());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(app.run_until(async move {
-            let _ = stopped.await;
-        }));
+        let server = backend::testing::spawn(&env).await;
         TestApp {
-            base,
-            metrics_base,
+            base: server.base.clone(),
+            metrics_base: server.metrics_base.clone().unwrap_or_default(),
             client: reqwest::Client::new(),
             database_url: env["DATABASE_URL"].clone(),
-            stop: Some(stop),
-            task: Some(task),
+            server: Some(server),
             _store: None,
         }
     }
@@ -141,8 +130,7 @@ impl TestApp {
             metrics_base: String::new(),
             client: reqwest::Client::new(),
             database_url: database_url.to_string(),
-            stop: None,
-            task: None,
+            server: None,
             _store: None,
         }
     }
@@ -154,11 +142,8 @@ impl TestApp {
 
     /// Stops the server (graceful shutdown) and keeps the store for a restart.
     pub async fn stop(&mut self) -> Option<StoreHandle> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(task) = self.task.take() {
-            task.await.expect("server task").expect("clean shutdown");
+        if let Some(server) = self.server.as_mut() {
+            server.stop().await;
         }
         self._store.take()
     }
@@ -255,14 +240,6 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> StatusCode {
         self.client.get(format!("{}{path}", self.base)).send().await.expect("request").status()
-    }
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
     }
 }
 

@@ -32,22 +32,21 @@ impl Drop for Server {
     }
 }
 
-pub async fn start_backend(dir: &std::path::Path) -> Server {
-    let env: HashMap<&str, String> = HashMap::from([
+/// The real backend on a SQLite file in `dir`, started the way the
+/// backend's own tests start it.
+pub async fn start_backend(dir: &std::path::Path) -> backend::testing::Spawned {
+    let env: HashMap<String, String> = [
         ("DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.join("todo.db").display())),
         ("AUTH_SECRET", "frontend-test-secret-at-least-32-bytes!!".into()),
         ("HOST", "127.0.0.1".into()),
         ("PORT", "0".into()),
         ("METRICS_PORT", "off".into()),
         ("AUTH_ATTEMPTS_PER_MINUTE", "100000".into()),
-    ]);
-    let app = backend::App::build(backend::Config::from_lookup(|k| env.get(k).cloned()).unwrap()).await.unwrap();
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(app.run_until(async move {
-        let _ = stopped.await;
-    }));
-    Server { base, stop: Some(stop), task: Some(task) }
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_string(), value))
+    .collect();
+    backend::testing::spawn(&env).await
 }
 
 pub async fn start_frontend(backend_url: &str) -> Server {
@@ -75,7 +74,7 @@ pub async fn start_frontend_with(backend_url: &str, settings: &[(&'static str, &
 
 /// Backend and frontend, wired as in a deployment.
 pub struct Stack {
-    pub backend: Server,
+    pub backend: backend::testing::Spawned,
     pub frontend: Server,
     _dir: tempfile::TempDir,
 }
