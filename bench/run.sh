@@ -57,18 +57,19 @@ base=http://127.0.0.1:$app_port
 rss() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$backend_pid/status"; }
 
 signup=$(curl -fsS -X POST "$base/api/auth/sign-up" -H 'content-type: application/json' \
-  -d '{"email":"bench@example.com","password":"bench-password"}')
+  -d '{"email":"bench@example.com","password":"bench-password-list"}')
 token=$(printf '%s' "$signup" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 user_id=$(printf '%s' "$signup" | python3 -c 'import json,sys; print(json.load(sys.stdin)["user"]["id"])')
 for i in $(seq 1 50); do
   curl -fsS -o /dev/null -X POST "$base/api/$user_id/tasks" -H "authorization: Bearer $token" \
-    -H 'content-type: application/json' -d "{\"title\":\"Task number $i\",\"description\":\"Seeded for the benchmark\"}"
+    -H 'content-type: application/json' \
+    -d "{\"title\":\"Task number $i\",\"description\":\"Seeded for the benchmark\",\"priority\":\"medium\",\"tags\":[\"home\",\"bench\"],\"due_at\":\"2026-12-0$((i % 9 + 1))T09:00:00Z\",\"remind_at\":\"2026-12-0$((i % 9 + 1))T08:00:00Z\"}"
 done
 idle_rss=$(rss)
 
 curl -fsS "$base/api/$user_id/tasks" -H "authorization: Bearer $token" | python3 -c 'import json,sys; assert len(json.load(sys.stdin)) == 50'
 cat >"$work/query.sql" <<SQL
-SELECT id, user_id, title, description, completed, created_at, updated_at FROM tasks WHERE user_id = :uid AND (NULL::boolean IS NULL OR completed = NULL::boolean) ORDER BY id;
+SELECT id, user_id, title, description, completed, priority, tags, due_at, remind_at, reminded_at, recurrence, created_at, updated_at, completed_at, (SELECT task_count FROM users WHERE id = :uid) FROM tasks WHERE user_id = :uid ORDER BY id ASC LIMIT 101;
 SQL
 for round in $(seq 1 "$rounds"); do
   echo "== round $round: GET /api/{user_id}/tasks (50 tasks), $connections connections, ${duration}s"
