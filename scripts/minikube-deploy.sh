@@ -11,11 +11,14 @@
 # cluster). Flags win over the file:
 #   --database-url URL    external PostgreSQL such as Neon (empty: in-cluster PostgreSQL)
 #   --auth-secret S       session-signing key, 32+ bytes (empty: generated once, then kept)
+#   --frontend-secret S   the web UI's CSRF key, the same in every frontend replica,
+#                         32+ bytes (empty: generated once, then kept)
 #   --llm-provider P, --llm-model M, --llm-base-url U, --llm-api-key K
 #                         the assistant's LLM (no provider: the built-in assistant)
 #   --namespace NS        default todo
-# A re-run updates the Secret when a setting changed; it prints which keys
-# change (never their values) before it changes them.
+# A re-run updates the Secret when a setting changed (or a key is missing);
+# it prints which keys change (never their values) before it changes them,
+# then restarts the pods that read them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,17 +28,18 @@ namespace=todo
 release=todo-chatbot
 secret=todo-chatbot-secrets
 env_file=.env.minikube
-setting_names=(DATABASE_URL AUTH_SECRET LLM_PROVIDER LLM_MODEL LLM_BASE_URL LLM_API_KEY)
+setting_names=(DATABASE_URL AUTH_SECRET FRONTEND_SECRET LLM_PROVIDER LLM_MODEL LLM_BASE_URL LLM_API_KEY)
 declare -A settings=()
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+# The comment block at the top of this file.
+usage() { awk 'NR == 1 { next } !/^#/ { exit } { sub(/^# ?/, ""); print }' "$0"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --dry-run) dry_run=true ;;
     --manifests) mode=manifests ;;
     --env-file) env_file=${2:?--env-file needs a file}; [ -e "$env_file" ] || { echo "no such file: $env_file" >&2; exit 2; }; shift ;;
     --namespace) namespace=${2:?--namespace needs a name}; shift ;;
-    --database-url|--auth-secret|--llm-provider|--llm-model|--llm-base-url|--llm-api-key)
+    --database-url|--auth-secret|--frontend-secret|--llm-provider|--llm-model|--llm-base-url|--llm-api-key)
       [ $# -ge 2 ] || { echo "$1 needs a value" >&2; exit 2; }
       name=${1#--}; name=${name//-/_}
       settings[${name^^}]=$2
@@ -77,8 +81,16 @@ if [ -e "$env_file" ]; then
   step "reading cluster settings from $env_file"
   read_settings "$env_file"
 elif [ "$env_file" = .env.minikube ]; then
-  step "no .env.minikube: in-cluster PostgreSQL, generated key, built-in assistant (see .env.minikube.example)"
+  step "no .env.minikube: in-cluster PostgreSQL, generated keys, built-in assistant (see .env.minikube.example)"
 fi
+# The pods refuse a shorter key: say so before anything changes.
+for key in AUTH_SECRET FRONTEND_SECRET; do
+  value=${settings[$key]:-}
+  if [ -n "$value" ] && [ "$(printf '%s' "$value" | LC_ALL=C wc -c)" -lt 32 ]; then
+    echo "$key must be at least 32 bytes long (or empty: generated once, then kept)" >&2
+    exit 2
+  fi
+done
 if [ -f .env ]; then
   echo "(.env holds the local run's settings and is not read; the cluster's come from .env.minikube or flags)"
 fi
@@ -134,25 +146,32 @@ random() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 # What it should have: the settings; generated values are kept once made.
 declare -A wanted=()
 wanted[AUTH_SECRET]=${settings[AUTH_SECRET]:-${current[AUTH_SECRET]:-$(random)}}
+wanted[FRONTEND_SECRET]=${settings[FRONTEND_SECRET]:-${current[FRONTEND_SECRET]:-$(random)}}
 wanted[POSTGRES_PASSWORD]=${current[POSTGRES_PASSWORD]:-$(random)}
 wanted[DATABASE_URL]=${settings[DATABASE_URL]:-postgres://todo:${wanted[POSTGRES_PASSWORD]}@$release-postgresql:5432/todo}
 [ -n "${settings[LLM_API_KEY]:-}" ] && wanted[LLM_API_KEY]=${settings[LLM_API_KEY]}
 
 # The plan, by key name only.
+secret_keys=(DATABASE_URL AUTH_SECRET FRONTEND_SECRET POSTGRES_PASSWORD LLM_API_KEY)
 changes=0
-for key in DATABASE_URL AUTH_SECRET POSTGRES_PASSWORD LLM_API_KEY; do
+changed=()
+for key in "${secret_keys[@]}"; do
+  change=
   if [ -n "${wanted[$key]+set}" ] && [ -z "${current[$key]+set}" ]; then
-    $secret_exists && { echo "  $key: added"; changes=$((changes + 1)); }
+    $secret_exists && change=added
   elif [ -z "${wanted[$key]+set}" ] && [ -n "${current[$key]+set}" ]; then
-    echo "  $key: removed"; changes=$((changes + 1))
+    change=removed
   elif [ -n "${wanted[$key]+set}" ]; then
-    if [ "${wanted[$key]}" != "${current[$key]}" ]; then echo "  $key: changed"; changes=$((changes + 1)); else echo "  $key: unchanged"; fi
+    if [ "${wanted[$key]}" != "${current[$key]}" ]; then change=changed; else echo "  $key: unchanged"; fi
+  fi
+  if [ -n "$change" ]; then
+    echo "  $key: $change"; changes=$((changes + 1)); changed+=("$key")
   fi
 done
 literals=()
 shown=()
 keys=()
-for key in DATABASE_URL AUTH_SECRET POSTGRES_PASSWORD LLM_API_KEY; do
+for key in "${secret_keys[@]}"; do
   [ -n "${wanted[$key]+set}" ] || continue
   literals+=("--from-literal=$key=${wanted[$key]}")
   shown+=("--from-literal=$key=<hidden>")
@@ -189,9 +208,18 @@ else
   step "applying the plain manifests"
   run kubectl apply -f k8s/todo-chatbot.yaml
 fi
-# Pods read the Secret when they start: restart the backend after a change.
+# Pods read the Secret when they start: after a change, restart the ones
+# that read a changed key (the frontend reads FRONTEND_SECRET only).
+restarts=()
 if $secret_exists && [ "$changes" -gt 0 ]; then
-  run kubectl -n "$namespace" rollout restart "deployment/$release-backend"
+  for key in "${changed[@]}"; do
+    if [ "$key" = FRONTEND_SECRET ]; then
+      restarts+=("deployment/$release-frontend")
+    elif [[ " ${restarts[*]} " != *" deployment/$release-backend "* ]]; then
+      restarts+=("deployment/$release-backend")
+    fi
+  done
+  run kubectl -n "$namespace" rollout restart "${restarts[@]}"
 fi
 
 step "waiting for the rollout"
