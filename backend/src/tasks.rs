@@ -14,13 +14,13 @@ use utoipa::{IntoParams, ToSchema};
 use crate::{
     app::AppState,
     auth::AuthUser,
-    db::{Edited, TaskPage},
+    db::{Edited, PageEnd},
     error::{
         extract::{Json, Path, Query},
         ApiError, ApiResult, ErrorBody,
     },
     idempotency::{self, IdempotencyKey, IdempotencyKeyParam},
-    json_list::JsonList,
+    json_list::{JsonBody, JsonList},
     task::{
         list::{Cursor, DueFilter, Order, Sort, StatusFilter, TaskQuery, PAGE_DEFAULT, PAGE_MAX},
         Change, NewTask, Priority, Recurrence, Task, TaskChanges,
@@ -279,15 +279,13 @@ pub async fn list_tasks(
 ) -> ApiResult<Response> {
     let zone = if params.needs_zone() { user_zone(&state, user.id()).await? } else { chrono_tz::UTC };
     let query = params.to_query(Utc::now(), zone)?;
-    let TaskPage { tasks, total, more } = state.db.list_tasks(user.id(), &query).await?;
-    let next = match (more, tasks.last()) {
-        (true, Some(last)) => Some(Cursor::after(last, query.sort, query.order).encode()),
-        _ => None,
-    };
-    let mut response = JsonList(tasks).into_response();
-    response.headers_mut().insert(TOTAL_COUNT, HeaderValue::from(total));
+    let mut body = Vec::new();
+    let PageEnd { total, next } = state.db.write_task_page(user.id(), &query, &mut body).await?;
+    let mut response = JsonBody(body).into_response();
+    response.headers_mut().insert(TOTAL_COUNT, HeaderValue::from(total.unwrap_or_default()));
     if let Some(cursor) = next {
-        let link = format!("</api/{}/tasks?{}>; rel=\"next\"", user.id(), with_cursor(raw.as_deref(), &cursor));
+        let link =
+            format!("</api/{}/tasks?{}>; rel=\"next\"", user.id(), with_cursor(raw.as_deref(), &cursor.encode()));
         if let Ok(value) = HeaderValue::from_str(&link) {
             response.headers_mut().insert(header::LINK, value);
         }

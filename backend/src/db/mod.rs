@@ -13,6 +13,7 @@ pub(crate) mod rfc3339;
 mod sessions;
 mod settings;
 mod task_query;
+mod task_rows;
 mod tasks;
 mod timestamp;
 mod users;
@@ -22,6 +23,7 @@ pub use conversations::{Conversation, Message, NewMessage};
 pub use idempotency::{Claim, Created, Keyed, KEY_TTL};
 pub use outage::Outage;
 pub use postgres_pool::PgPool;
+pub use task_rows::PageEnd;
 pub use tasks::{search_text, title_key, Edited, TaskPage};
 pub use users::User;
 

@@ -3,16 +3,16 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::{ColumnIndex, Decode, FromRow, Row, Type};
+use sqlx::{FromRow, Row};
 
 use super::{
     idempotency::{claim_key_in, Claim, Created, Keyed, RECORD_ANSWER, UNCLAIM},
     in_transaction,
     task_query::{self, Arg},
-    timestamp::Timestamp,
+    task_rows::{self, PageEnd},
     with_pool, Db,
 };
-use crate::task::{list::TaskQuery, recurrence, NewTask, Priority, Recurrence, Tags, Task, TaskChanges};
+use crate::task::{list::TaskQuery, recurrence, NewTask, Recurrence, Task, TaskChanges};
 
 /// The columns every task query returns, in the order [`Task`]'s `FromRow`
 /// reads them.
@@ -278,8 +278,36 @@ impl Db {
         if let Some(total) = total {
             return Ok(TaskPage { tasks, total, more });
         }
-        let count = task_query::count(user_id, query, postgres);
-        let total: i64 = with_pool!(self, pool => {
+        let total = self.count_tasks(user_id, query).await?;
+        Ok(TaskPage { tasks, total, more })
+    }
+
+    /// The page `query` asks for, written to `out` as a JSON array as the
+    /// rows arrive (see [`task_rows`]), and the list's total.
+    pub async fn write_task_page(&self, user_id: &str, query: &TaskQuery, out: &mut Vec<u8>) -> sqlx::Result<PageEnd> {
+        let postgres = self.is_postgres();
+        let page = task_query::page(user_id, query, postgres);
+        let mut end = with_pool!(self, pool => {
+            let mut sql = sqlx::query(&page.text);
+            for arg in &page.args {
+                sql = match arg {
+                    Arg::Text(value) => sql.bind(value),
+                    Arg::Int(value) => sql.bind(value),
+                    Arg::Time(value) => sql.bind(value),
+                    Arg::Bool(value) => sql.bind(value),
+                };
+            }
+            task_rows::write_page(sql.fetch(pool), query, out).await
+        })?;
+        if end.total.is_none() {
+            end.total = Some(self.count_tasks(user_id, query).await?);
+        }
+        Ok(end)
+    }
+
+    async fn count_tasks(&self, user_id: &str, query: &TaskQuery) -> sqlx::Result<i64> {
+        let count = task_query::count(user_id, query, self.is_postgres());
+        with_pool!(self, pool => {
             let mut sql = sqlx::query_scalar(&count.text);
             for arg in &count.args {
                 sql = match arg {
@@ -290,8 +318,7 @@ impl Db {
                 };
             }
             sql.fetch_one(pool).await
-        })?;
-        Ok(TaskPage { tasks, total, more })
+        })
     }
 
     /// Claims the user's due reminders: pending tasks whose `remind_at` has
@@ -341,39 +368,4 @@ fn next_occurrence(done: &Task, rule: Recurrence, due: DateTime<Utc>, zone: Tz, 
         recurrence: Some(rule),
     };
     new_row(&done.user_id, id, &new, now)
-}
-
-// Positions as in `task_columns!`, read without sqlx's per-value type check
-// (the migrations fix the types): listing reads thousands of these.
-impl<'r, R: Row> FromRow<'r, R> for Task
-where
-    usize: ColumnIndex<R>,
-    i64: Decode<'r, R::Database> + Type<R::Database>,
-    i16: Decode<'r, R::Database> + Type<R::Database>,
-    &'r str: Decode<'r, R::Database> + Type<R::Database>,
-    bool: Decode<'r, R::Database> + Type<R::Database>,
-    Timestamp: Decode<'r, R::Database> + Type<R::Database>,
-{
-    fn from_row(row: &'r R) -> sqlx::Result<Self> {
-        let time = |index: usize| -> sqlx::Result<Option<DateTime<Utc>>> {
-            Ok(row.try_get_unchecked::<Option<Timestamp>, _>(index)?.map(Timestamp::to_datetime))
-        };
-        let recurrence: Option<&str> = row.try_get_unchecked(10)?;
-        Ok(Task {
-            id: row.try_get_unchecked(0)?,
-            user_id: row.try_get_unchecked::<&str, _>(1)?.to_owned(),
-            title: row.try_get_unchecked::<&str, _>(2)?.to_owned(),
-            description: row.try_get_unchecked::<Option<&str>, _>(3)?.map(str::to_owned),
-            completed: row.try_get_unchecked(4)?,
-            priority: Priority::from_rank(row.try_get_unchecked(5)?),
-            tags: Tags::from_stored(row.try_get_unchecked(6)?),
-            due_at: time(7)?,
-            remind_at: time(8)?,
-            reminded_at: time(9)?,
-            recurrence: recurrence.and_then(Recurrence::parse),
-            created_at: time(11)?.unwrap_or_default(),
-            updated_at: time(12)?.unwrap_or_default(),
-            completed_at: time(13)?,
-        })
-    }
 }
