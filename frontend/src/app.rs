@@ -25,7 +25,7 @@ use crate::{
     backend::Backend,
     config::Config,
     error::PageError,
-    pages::{auth, chat, tasks},
+    pages::{auth, chat, settings, tasks},
     proxy,
     session::{self, Cookies},
 };
@@ -102,9 +102,19 @@ pub fn router(state: AppState) -> Router {
         .route("/tasks/{id}/toggle", post(tasks::toggle))
         .route("/tasks/{id}/delete", post(tasks::delete))
         .route("/chat", get(chat::show).post(chat::send))
+        .route("/settings", get(settings::show))
+        .route("/settings/timezone", post(settings::set_timezone))
+        .route("/settings/password", post(settings::change_password))
+        .route("/settings/tokens", post(settings::create_token))
+        .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
+        .route("/settings/delete", post(settings::delete_account))
         .route("/api/{*path}", any(proxy::forward))
         .route("/static/style.css", get(|| asset("text/css; charset=utf-8", include_str!("../static/style.css"))))
         .route("/static/chat.js", get(|| asset("text/javascript; charset=utf-8", include_str!("../static/chat.js"))))
+        .route(
+            "/static/timezone.js",
+            get(|| asset("text/javascript; charset=utf-8", include_str!("../static/timezone.js"))),
+        )
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
         .fallback(|| async { PageError::NotFound })

@@ -68,6 +68,27 @@ pub struct ChatReply {
     pub tool_calls: Vec<ToolCall>,
 }
 
+/// A personal API token as the settings page lists it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+}
+
+/// A token just created: the only time its secret is shown.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CreatedToken {
+    pub name: String,
+    pub token: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub timezone: String,
+}
+
 /// Credentials of the signed-in user, as kept in the session cookie.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Session {
@@ -202,6 +223,43 @@ impl Backend {
             Ok(_) | Err(BackendError::Unauthorized) => Ok(()),
             Err(other) => Err(other),
         }
+    }
+
+    pub async fn settings(&self, session: &Session) -> Result<Settings, BackendError> {
+        let path = format!("/api/{}/settings", session.user_id);
+        self.call(Method::GET, &path, Some(&session.token), None).await
+    }
+
+    pub async fn set_timezone(&self, session: &Session, timezone: &str) -> Result<Settings, BackendError> {
+        let path = format!("/api/{}/settings", session.user_id);
+        self.call(Method::PUT, &path, Some(&session.token), Some(json!({ "timezone": timezone }))).await
+    }
+
+    pub async fn change_password(&self, session: &Session, current: &str, new: &str) -> Result<(), BackendError> {
+        let path = format!("/api/{}/password", session.user_id);
+        let body = json!({ "current_password": current, "new_password": new });
+        self.call::<Value>(Method::PUT, &path, Some(&session.token), Some(body)).await.map(|_| ())
+    }
+
+    pub async fn delete_account(&self, session: &Session, password: &str) -> Result<(), BackendError> {
+        let path = format!("/api/{}", session.user_id);
+        let body = json!({ "password": password });
+        self.call::<Value>(Method::DELETE, &path, Some(&session.token), Some(body)).await.map(|_| ())
+    }
+
+    pub async fn api_tokens(&self, session: &Session) -> Result<Vec<ApiToken>, BackendError> {
+        let path = format!("/api/{}/tokens", session.user_id);
+        self.call(Method::GET, &path, Some(&session.token), None).await
+    }
+
+    pub async fn create_api_token(&self, session: &Session, name: &str) -> Result<CreatedToken, BackendError> {
+        let path = format!("/api/{}/tokens", session.user_id);
+        self.call(Method::POST, &path, Some(&session.token), Some(json!({ "name": name }))).await
+    }
+
+    pub async fn revoke_api_token(&self, session: &Session, id: &str) -> Result<(), BackendError> {
+        let path = format!("/api/{}/tokens/{id}", session.user_id);
+        self.call::<Value>(Method::DELETE, &path, Some(&session.token), None).await.map(|_| ())
     }
 
     pub async fn tasks(&self, session: &Session, status: &str) -> Result<Vec<Task>, BackendError> {

@@ -83,6 +83,34 @@ impl Cookies {
         jar.add(removal).add(self.cookie(self.visitor_name(), new_visitor_id()))
     }
 
+    fn flash_name(&self) -> &'static str {
+        if self.0.secure {
+            "__Host-todo_new_token"
+        } else {
+            "todo_new_token"
+        }
+    }
+
+    /// Keeps a new API token's secret for the next page only, so that the
+    /// page that shows it can be reached by a redirect (and a reload does
+    /// not create another token).
+    pub fn flash(&self, jar: CookieJar, secret: &str) -> CookieJar {
+        let mut cookie = self.cookie(self.flash_name(), secret.to_string());
+        cookie.set_same_site(SameSite::Strict);
+        cookie.set_max_age(cookie::time::Duration::minutes(2));
+        jar.add(cookie)
+    }
+
+    /// The flashed secret, if any, and a jar that forgets it.
+    pub fn take_flash(&self, jar: CookieJar) -> (CookieJar, Option<String>) {
+        let Some(secret) = jar.get(self.flash_name()).map(|cookie| cookie.value().to_string()) else {
+            return (jar, None);
+        };
+        let mut removal = self.cookie(self.flash_name(), String::new());
+        removal.make_removal();
+        (jar.add(removal), Some(secret).filter(|secret| !secret.is_empty()))
+    }
+
     /// The CSRF token of a request with these cookies.
     fn token_for(&self, jar: &CookieJar, visitor: &str) -> String {
         let binding = match jar.get(self.session_name()) {

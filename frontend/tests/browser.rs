@@ -150,5 +150,16 @@ async fn a_user_signs_up_adds_tasks_by_form_and_by_chat_and_completes_one() {
     assert!(!pending.attr("class").await.unwrap().unwrap_or_default().contains("done"));
     screenshot(&client, "tasks.png").await;
 
+    // The browser's time zone was saved at sign-up; a token is created and
+    // shown once on the settings page.
+    client.goto(&format!("{base}/settings")).await.unwrap();
+    let zone = client.find(Locator::Css("#timezone")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+    assert!(zone.contains('/') || zone == "UTC", "an IANA zone from the browser: {zone:?}");
+    fill(&client, "#token-name", "kagent").await;
+    click(&client, "form[action='/settings/tokens'] button[type=submit]").await;
+    let secret = wait_for(&client, Locator::Css(".secret input")).await;
+    assert!(secret.prop("value").await.unwrap().unwrap_or_default().starts_with("todo_pat_"));
+    screenshot(&client, "settings.png").await;
+
     client.close().await.unwrap();
 }

@@ -571,3 +571,88 @@ fn a_taken_port_says_which_setting_to_change() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains(&format!("127.0.0.1:{port}")) && stderr.contains("set PORT"), "{stderr}");
 }
+
+/// The settings page: time zone, password, personal API tokens (shown
+/// once, revocable) and deleting the account, all as plain forms.
+#[tokio::test]
+async fn settings_manage_time_zone_password_tokens_and_the_account() {
+    let stack = Stack::start().await;
+    let browser = stack.browser();
+    let csrf = browser.get("/sign-up").await.csrf();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("email", "settings@example.com"),
+        ("password", "tidy-otter-planets-42"),
+        ("timezone", "Asia/Karachi"),
+    ];
+    browser.post("/sign-up", &form).await;
+    let page = browser.get("/settings").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.contains("value=\"Asia/Karachi\""), "the browser's zone was saved at sign-up");
+
+    let csrf = page.csrf();
+    let refused = browser.post("/settings/timezone", &[("csrf", &csrf), ("timezone", "Mars/Olympus")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("is not a time zone name"), "{}", refused.html);
+    let saved = browser.post("/settings/timezone", &[("csrf", &csrf), ("timezone", "Europe/Berlin")]).await;
+    assert!(saved.url.ends_with("notice=timezone-saved") && saved.contains("value=\"Europe/Berlin\""));
+
+    // A token is shown once, works, and stops working when revoked.
+    let created = browser.post("/settings/tokens", &[("csrf", &csrf), ("name", "kagent")]).await;
+    let secret =
+        created.html.split("value=\"todo_pat_").nth(1).expect("the secret is shown").split('"').next().unwrap();
+    let secret = format!("todo_pat_{secret}");
+    assert!(!browser.get("/settings").await.contains(&secret), "only once");
+    let path = format!("/api/{}/tasks", session_fields(&browser)["user_id"]);
+    let with = |token: String| {
+        let url = format!("{}{path}", stack.frontend.base);
+        async move { reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap().status() }
+    };
+    assert_eq!(with(secret.clone()).await, StatusCode::OK);
+    let page = browser.get("/settings").await;
+    assert!(page.contains("kagent") && page.contains("last used"), "listed with its last use");
+    let id = page.html.split("/settings/tokens/").nth(1).unwrap().split('/').next().unwrap().to_string();
+    let revoked = browser.post(&format!("/settings/tokens/{id}/revoke"), &[("csrf", &csrf)]).await;
+    assert!(revoked.url.ends_with("notice=token-revoked"));
+    assert_eq!(with(secret).await, StatusCode::UNAUTHORIZED);
+
+    // Changing the password signs other sessions out.
+    let other = stack.browser();
+    let other_csrf = other.get("/sign-in").await.csrf();
+    other
+        .post(
+            "/sign-in",
+            &[("csrf", other_csrf.as_str()), ("email", "settings@example.com"), ("password", "tidy-otter-planets-42")],
+        )
+        .await;
+    let wrong =
+        [("csrf", csrf.as_str()), ("current_password", "not-it-at-all"), ("new_password", "fresh-phrase-for-me")];
+    let refused = browser.post("/settings/password", &wrong).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let change = [
+        ("csrf", csrf.as_str()),
+        ("current_password", "tidy-otter-planets-42"),
+        ("new_password", "fresh-phrase-for-me"),
+    ];
+    let changed = browser.post("/settings/password", &change).await;
+    assert!(changed.url.ends_with("notice=password-changed"), "{}", changed.url);
+    assert!(other.get("/tasks").await.url.ends_with("/sign-in?expired=1"), "the other session ended");
+
+    // Deleting the account needs the password, then signs out.
+    let refused = browser.post("/settings/delete", &[("csrf", &csrf), ("password", "tidy-otter-planets-42")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let deleted = browser.post("/settings/delete", &[("csrf", &csrf), ("password", "fresh-phrase-for-me")]).await;
+    assert!(
+        deleted.url.ends_with("/sign-in?notice=account-deleted") && deleted.contains("were deleted"),
+        "{}",
+        deleted.url
+    );
+    let csrf = browser.get("/sign-in").await.csrf();
+    let gone = browser
+        .post(
+            "/sign-in",
+            &[("csrf", csrf.as_str()), ("email", "settings@example.com"), ("password", "fresh-phrase-for-me")],
+        )
+        .await;
+    assert!(gone.contains("Wrong email or password."));
+}

@@ -40,6 +40,9 @@ pub struct Credentials {
     email: String,
     #[serde(default)]
     password: String,
+    /// The browser's time zone (sign-up only; filled in by a script).
+    #[serde(default)]
+    timezone: String,
 }
 
 pub async fn sign_in_page(csrf: CsrfToken, Query(query): Query<NoticeQuery>) -> Result<Response, PageError> {
@@ -75,6 +78,16 @@ pub async fn sign_up(
 ) -> Result<Response, PageError> {
     csrf.verify(&form.csrf)?;
     let result = state.backend.sign_up(form.email.trim(), &form.password, &client).await;
+    if let (Ok(account), zone) = (&result, form.timezone.trim()) {
+        if !zone.is_empty() {
+            let session =
+                Session { user_id: account.user.id.clone(), email: String::new(), token: account.token.clone() };
+            // A zone the backend does not know leaves the account in UTC.
+            if let Err(error) = state.backend.set_timezone(&session, zone).await {
+                tracing::info!(%error, "the browser's time zone was not saved");
+            }
+        }
+    }
     finish(&cookies, csrf, jar, "sign-up", form.email, result, "/tasks?notice=welcome")
 }
 

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod chat;
+pub mod settings;
 pub mod tasks;
 
 use askama::Template;
@@ -49,6 +50,11 @@ pub fn notice_text(code: Option<&str>) -> Option<&'static str> {
         "welcome" => "Welcome! Your account is ready.",
         "signed-out" => "You have been signed out.",
         "expired" => "Your session has expired. Please sign in again.",
+        "timezone-saved" => "Time zone saved.",
+        "password-changed" => "Password changed. Your other sessions were signed out.",
+        "token-created" => "Token created.",
+        "token-revoked" => "Token revoked: it no longer works.",
+        "account-deleted" => "Your account and all its data were deleted.",
         _ => return None,
     })
 }
