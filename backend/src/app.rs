@@ -172,7 +172,7 @@ pub fn router(state: AppState, shutdown: CancellationToken) -> Router {
         })
         .layer(DefaultBodyLimit::max(limits.body_size))
         .layer(middleware::from_fn(move |request, next| common::serve::bounded_body(limits, request, next)))
-        .layer(middleware::from_fn(telemetry::track_metrics))
+        .layer(middleware::from_fn_with_state(state.config.metrics_port.is_some(), telemetry::track_metrics))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))

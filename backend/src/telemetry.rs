@@ -6,7 +6,7 @@ use std::{
 };
 
 use axum::{
-    extract::{MatchedPath, Request},
+    extract::{MatchedPath, Request, State},
     http::Method,
     middleware::Next,
     response::Response,
@@ -44,7 +44,10 @@ const UPKEEP_EVERY: Duration = Duration::from_secs(5);
 
 /// Counts requests and records their latency by route template (not raw path,
 /// which would explode the label set with ids).
-pub async fn track_metrics(request: Request, next: Next) -> Response {
+pub async fn track_metrics(State(enabled): State<bool>, request: Request, next: Next) -> Response {
+    if !enabled {
+        return next.run(request).await;
+    }
     let started = Instant::now();
     let route = request
         .extensions()

@@ -328,6 +328,10 @@ impl AsyncWrite for Watched {
 /// client trickling its body cannot hold a handler. Every request of these
 /// services carries a small body.
 pub async fn bounded_body(limits: Limits, request: Request, next: Next) -> Response {
+    // Most requests (every GET) carry no body: nothing to wait for.
+    if http_body::Body::is_end_stream(request.body()) {
+        return next.run(request).await;
+    }
     let (parts, body) = request.into_parts();
     let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     if declared.is_some_and(|length| length > limits.body_size) {
