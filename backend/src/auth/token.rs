@@ -1,4 +1,8 @@
-use std::{sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    sync::{Arc, RwLock},
+    time::Duration,
+};
 
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -32,7 +36,15 @@ struct Keys {
     decoding: DecodingKey,
     validation: Validation,
     ttl: Duration,
+    /// Tokens already verified, with their claims: a client sends the same
+    /// token with every request, and checking its signature (HMAC, base64,
+    /// JSON) was a sixth of listing tasks. Only valid tokens get in; each
+    /// hit still checks the expiry.
+    verified: RwLock<HashMap<String, Claims>>,
 }
+
+/// Verified tokens kept at most; beyond, the cache starts over.
+const VERIFIED_MAX: usize = 10_000;
 
 impl std::fmt::Debug for TokenKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -47,7 +59,7 @@ impl TokenKeys {
         validation.leeway = 5;
         validation.set_required_spec_claims(&["exp", "sub"]);
         let (encoding, decoding) = (EncodingKey::from_secret(bytes), DecodingKey::from_secret(bytes));
-        Self(Arc::new(Keys { encoding, decoding, validation, ttl }))
+        Self(Arc::new(Keys { encoding, decoding, validation, ttl, verified: RwLock::default() }))
     }
 
     /// Signs a token for a new session of `user_id`.
@@ -68,6 +80,46 @@ impl TokenKeys {
     /// The claims of a valid, unexpired token (tokens without a session id,
     /// from before sessions could be ended, are not valid).
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        jsonwebtoken::decode::<Claims>(token, &self.0.decoding, &self.0.validation).ok().map(|data| data.claims)
+        let now = Utc::now().timestamp();
+        let leeway = self.0.validation.leeway as i64;
+        if let Some(claims) = self.0.verified.read().ok().and_then(|verified| verified.get(token).cloned()) {
+            return (claims.exp + leeway > now).then_some(claims);
+        }
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.0.decoding, &self.0.validation).ok()?.claims;
+        if let Ok(mut verified) = self.0.verified.write() {
+            if verified.len() >= VERIFIED_MAX {
+                verified.clear();
+            }
+            verified.insert(token.to_string(), claims.clone());
+        }
+        Some(claims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> TokenKeys {
+        TokenKeys::new(&SecretString::from("a-test-secret-that-is-long-enough-123"), Duration::from_secs(3600))
+    }
+
+    #[test]
+    fn a_verified_token_is_remembered_but_still_expires() {
+        let keys = keys();
+        let issued = keys.issue("user-1").unwrap();
+        let claims = keys.verify(&issued.token).expect("valid");
+        assert_eq!((claims.sub.as_str(), claims.sid.as_str()), ("user-1", issued.session_id.as_str()));
+        assert!(keys.0.verified.read().unwrap().contains_key(&issued.token));
+        assert_eq!(keys.verify(&issued.token).map(|c| c.sid), Some(issued.session_id.clone()), "from memory");
+        // The remembered claims expire like the token.
+        keys.0.verified.write().unwrap().get_mut(&issued.token).unwrap().exp = Utc::now().timestamp() - 60;
+        assert!(keys.verify(&issued.token).is_none());
+        // Another key's token, or a tampered one, is never remembered.
+        let other =
+            TokenKeys::new(&SecretString::from("another-secret-that-is-long-enough-456"), Duration::from_secs(60));
+        let forged = other.issue("user-1").unwrap().token;
+        assert!(keys.verify(&forged).is_none());
+        assert!(!keys.0.verified.read().unwrap().contains_key(&forged));
     }
 }

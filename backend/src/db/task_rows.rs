@@ -172,7 +172,8 @@ impl TaskRow<'_> {
         out.extend_from_slice(b",\"priority\":\"");
         out.extend_from_slice(Priority::from_rank(self.priority).as_str().as_bytes());
         out.extend_from_slice(b"\",\"tags\":[");
-        for (i, tag) in self.tags.split_whitespace().enumerate() {
+        // Stored as ` tag1 tag2 `: tags hold no spaces.
+        for (i, tag) in self.tags.split(' ').filter(|tag| !tag.is_empty()).enumerate() {
             if i > 0 {
                 out.push(b',');
             }
