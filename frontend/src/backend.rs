@@ -26,6 +26,52 @@ pub struct Task {
     pub title: String,
     pub description: Option<String>,
     pub completed: bool,
+    #[serde(default)]
+    pub priority: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub due_at: Option<String>,
+    pub remind_at: Option<String>,
+    pub reminded_at: Option<String>,
+    pub recurrence: Option<String>,
+}
+
+/// One page of a task list: the tasks, how many match in all, and the
+/// cursor of the next page when there is one.
+#[derive(Debug, Clone, Default)]
+pub struct TaskPage {
+    pub tasks: Vec<Task>,
+    pub total: i64,
+    pub next_cursor: Option<String>,
+}
+
+/// The editable fields of a task, as sent on create (absent = default) and
+/// update (`null` clears).
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskFields {
+    pub title: String,
+    pub description: String,
+    pub priority: String,
+    pub tags: Vec<String>,
+    /// Absent: unchanged (update) or none (create); `Some(None)`: cleared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remind_at: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<Option<String>>,
+}
+
+/// The cursor of the `rel="next"` link of a `Link` header (RFC 8288).
+fn next_cursor(link: &str) -> Option<String> {
+    link.split(',').find(|part| part.contains("rel=\"next\"")).and_then(|part| {
+        let target = part.split_once('<')?.1.split_once('>')?.0;
+        let query = target.split_once('?')?.1;
+        serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+            .ok()?
+            .into_iter()
+            .find_map(|(name, value)| (name == "cursor").then_some(value))
+    })
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -176,6 +222,11 @@ impl Backend {
             request = request.json(&body);
         }
         let response = request.send().await.map_err(unreachable)?;
+        Self::read(response).await
+    }
+
+    /// The answer's JSON, or the error it stands for.
+    async fn read<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, BackendError> {
         let status = response.status();
         if status.is_success() {
             let bytes = response.bytes().await.map_err(unreachable)?;
@@ -262,8 +313,20 @@ impl Backend {
         self.call::<Value>(Method::DELETE, &path, Some(&session.token), None).await.map(|_| ())
     }
 
-    pub async fn tasks(&self, session: &Session, status: &str) -> Result<Vec<Task>, BackendError> {
-        let path = format!("/api/{}/tasks?status={status}", session.user_id);
+    /// A page of the list; `query` holds the list's parameters, already
+    /// URL-encoded (`status=pending&sort=due&limit=20`).
+    pub async fn tasks(&self, session: &Session, query: &str) -> Result<TaskPage, BackendError> {
+        let url = format!("{}/api/{}/tasks?{query}", self.base, session.user_id);
+        let response = self.http.get(url).bearer_auth(&session.token).send().await.map_err(unreachable)?;
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let total = header("x-total-count").and_then(|count| count.parse().ok());
+        let next_cursor = header("link").as_deref().and_then(next_cursor);
+        let tasks: Vec<Task> = Self::read(response).await?;
+        Ok(TaskPage { total: total.unwrap_or(tasks.len() as i64), tasks, next_cursor })
+    }
+
+    pub async fn task(&self, session: &Session, id: i64) -> Result<Task, BackendError> {
+        let path = format!("/api/{}/tasks/{id}", session.user_id);
         self.call(Method::GET, &path, Some(&session.token), None).await
     }
 
@@ -271,24 +334,17 @@ impl Backend {
     pub async fn create_task(
         &self,
         session: &Session,
-        title: &str,
-        description: &str,
+        fields: &TaskFields,
         key: Option<&str>,
     ) -> Result<Task, BackendError> {
-        let body = json!({ "title": title, "description": description });
+        let body = serde_json::to_value(fields).map_err(|e| BackendError::Unexpected(e.to_string()))?;
         let path = format!("/api/{}/tasks", session.user_id);
         let headers: Vec<(&str, &str)> = key.map(|key| ("idempotency-key", key)).into_iter().collect();
         self.send(Method::POST, &path, Some(&session.token), Some(body), &headers).await
     }
 
-    pub async fn update_task(
-        &self,
-        session: &Session,
-        id: i64,
-        title: &str,
-        description: &str,
-    ) -> Result<Task, BackendError> {
-        let body = json!({ "title": title, "description": description });
+    pub async fn update_task(&self, session: &Session, id: i64, fields: &TaskFields) -> Result<Task, BackendError> {
+        let body = serde_json::to_value(fields).map_err(|e| BackendError::Unexpected(e.to_string()))?;
         let path = format!("/api/{}/tasks/{id}", session.user_id);
         self.call(Method::PUT, &path, Some(&session.token), Some(body)).await
     }
@@ -321,5 +377,18 @@ impl Backend {
     pub async fn messages(&self, session: &Session, conversation_id: i64) -> Result<Vec<Message>, BackendError> {
         let path = format!("/api/{}/conversations/{conversation_id}/messages", session.user_id);
         self.call(Method::GET, &path, Some(&session.token), None).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_cursor;
+
+    #[test]
+    fn the_next_cursor_comes_from_the_link_header() {
+        let link = "</api/u1/tasks?status=pending&limit=20&cursor=eyJh%3D%3D>; rel=\"next\"";
+        assert_eq!(next_cursor(link).as_deref(), Some("eyJh=="));
+        assert_eq!(next_cursor("</api/u1/tasks?cursor=x>; rel=\"prev\""), None);
+        assert_eq!(next_cursor(""), None);
     }
 }

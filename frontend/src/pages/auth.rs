@@ -8,7 +8,10 @@ use axum::{
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 
-use super::{notice_text, render, Layout};
+use super::{
+    notice::{self, Notice},
+    render, Layout,
+};
 use crate::{
     app::AppState,
     backend::{BackendError, ClientChain, Session},
@@ -28,7 +31,6 @@ pub struct AuthPage {
 
 #[derive(Deserialize)]
 pub struct NoticeQuery {
-    notice: Option<String>,
     expired: Option<String>,
 }
 
@@ -45,10 +47,22 @@ pub struct Credentials {
     timezone: String,
 }
 
-pub async fn sign_in_page(csrf: CsrfToken, Query(query): Query<NoticeQuery>) -> Result<Response, PageError> {
-    let code = if query.expired.is_some() { Some("expired") } else { query.notice.as_deref() };
-    let layout = Layout::new(None, &csrf).with_notice(notice_text(code));
-    render(&AuthPage { layout, mode: "sign-in", email: String::new(), error: None })
+/// The sign-in form. `?expired=1` (where an expired session is sent, see
+/// `PageError`) becomes a one-shot notice and a clean URL, so that a reload
+/// does not say it again.
+pub async fn sign_in_page(
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    jar: CookieJar,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let secure = state.config.cookie_secure;
+    if query.expired.is_some() {
+        return Ok((notice::set(jar, secure, Notice::new("expired")), Redirect::to("/sign-in")).into_response());
+    }
+    let (jar, notice) = notice::take(jar, secure);
+    let layout = Layout::new(None, &csrf).with_notice(notice.as_ref());
+    Ok((jar, render(&AuthPage { layout, mode: "sign-in", email: String::new(), error: None })?).into_response())
 }
 
 pub async fn sign_up_page(csrf: CsrfToken) -> Result<Response, PageError> {
@@ -65,7 +79,7 @@ pub async fn sign_in(
 ) -> Result<Response, PageError> {
     csrf.verify(&form.csrf)?;
     let result = state.backend.sign_in(form.email.trim(), &form.password, &client).await;
-    finish(&cookies, csrf, jar, "sign-in", form.email, result, "/tasks")
+    finish(&cookies, csrf, jar, "sign-in", form.email, result)
 }
 
 pub async fn sign_up(
@@ -88,7 +102,9 @@ pub async fn sign_up(
             }
         }
     }
-    finish(&cookies, csrf, jar, "sign-up", form.email, result, "/tasks?notice=welcome")
+    // The welcome notice reaches the browser only with a new session.
+    let welcome = notice::set(jar, state.config.cookie_secure, Notice::new("welcome"));
+    finish(&cookies, csrf, welcome, "sign-up", form.email, result)
 }
 
 /// Starts the session, or shows the form again with the error and the email kept.
@@ -99,13 +115,12 @@ fn finish(
     mode: &'static str,
     email: String,
     result: Result<crate::backend::Account, BackendError>,
-    next: &str,
 ) -> Result<Response, PageError> {
     match result {
         Ok(account) => {
             let session = Session { user_id: account.user.id, email: account.user.email, token: account.token };
             let jar = cookies.start(jar, &session);
-            Ok((jar, Redirect::to(next)).into_response())
+            Ok((jar, Redirect::to("/tasks")).into_response())
         }
         Err(BackendError::Invalid(message)) => {
             let page = AuthPage { layout: Layout::new(None, &csrf), mode, email, error: Some(message) };
@@ -137,5 +152,6 @@ pub async fn sign_out(
             tracing::warn!(%error, "the backend did not end the session");
         }
     }
-    Ok((cookies.end(jar), Redirect::to("/sign-in?notice=signed-out")).into_response())
+    let jar = notice::set(cookies.end(jar), state.config.cookie_secure, Notice::new("signed-out"));
+    Ok((jar, Redirect::to("/sign-in")).into_response())
 }

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     Form,
@@ -12,7 +12,10 @@ use axum::{
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 
-use super::{notice_text, render, Layout};
+use super::{
+    notice::{self, Notice},
+    render, Layout,
+};
 use crate::{
     app::AppState,
     backend::{ApiToken, BackendError, Session},
@@ -58,14 +61,15 @@ async fn page(
     state: &AppState,
     session: &Session,
     csrf: &CsrfToken,
-    notice: Option<&'static str>,
+    notice: Option<Notice>,
     new_token: Option<String>,
     error: Option<(&'static str, String)>,
 ) -> Result<SettingsPage, PageError> {
-    let settings = state.backend.settings(session).await?;
-    let tokens = state.backend.api_tokens(session).await?;
+    let (settings, tokens) = tokio::join!(state.backend.settings(session), state.backend.api_tokens(session));
+    let (settings, tokens) = (settings?, tokens?);
+    let zone = crate::local_time::Zone::named(&settings.timezone);
     Ok(SettingsPage {
-        layout: Layout::new(Some(session), csrf).with_notice(notice),
+        layout: Layout::new(Some(session), csrf).with_notice(notice.as_ref()).with_timezone(zone),
         timezone: settings.timezone,
         zones: zones(),
         tokens,
@@ -74,21 +78,16 @@ async fn page(
     })
 }
 
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    notice: Option<String>,
-}
-
 pub async fn show(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
     cookies: Cookies,
     jar: CookieJar,
     csrf: CsrfToken,
-    Query(query): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let (jar, new_token) = cookies.take_flash(jar);
-    let page = page(&state, &session, &csrf, notice_text(query.notice.as_deref()), new_token, None).await?;
+    let (jar, notice) = notice::take(jar, state.config.cookie_secure);
+    let page = page(&state, &session, &csrf, notice, new_token, None).await?;
     Ok((jar, render(&page)?).into_response())
 }
 
@@ -109,8 +108,9 @@ async fn refused(
     }
 }
 
-fn done(notice: &str) -> Response {
-    Redirect::to(&format!("/settings?notice={notice}")).into_response()
+/// Back to the page, with `code`'s notice shown once.
+fn done(state: &AppState, jar: CookieJar, code: &'static str) -> Response {
+    (notice::set(jar, state.config.cookie_secure, Notice::new(code)), Redirect::to("/settings")).into_response()
 }
 
 #[derive(Deserialize)]
@@ -125,11 +125,12 @@ pub async fn set_timezone(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
     csrf: CsrfToken,
+    jar: CookieJar,
     Form(form): Form<TimezoneForm>,
 ) -> Result<Response, PageError> {
     csrf.verify(&form.csrf)?;
     match state.backend.set_timezone(&session, form.timezone.trim()).await {
-        Ok(_) => Ok(done("timezone-saved")),
+        Ok(_) => Ok(done(&state, jar, "timezone-saved")),
         Err(error) => refused(&state, &session, &csrf, "timezone", error).await,
     }
 }
@@ -148,11 +149,12 @@ pub async fn change_password(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
     csrf: CsrfToken,
+    jar: CookieJar,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
     csrf.verify(&form.csrf)?;
     match state.backend.change_password(&session, &form.current_password, &form.new_password).await {
-        Ok(()) => Ok(done("password-changed")),
+        Ok(()) => Ok(done(&state, jar, "password-changed")),
         Err(error) => refused(&state, &session, &csrf, "password", error).await,
     }
 }
@@ -177,7 +179,7 @@ pub async fn create_token(
     match state.backend.create_api_token(&session, &form.name).await {
         Ok(created) => {
             tracing::info!(name = %created.name, "personal API token created");
-            Ok((cookies.flash(jar, &created.token), done("token-created")).into_response())
+            Ok(done(&state, cookies.flash(jar, &created.token), "token-created"))
         }
         Err(error) => refused(&state, &session, &csrf, "token", error).await,
     }
@@ -193,12 +195,13 @@ pub async fn revoke_token(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
     csrf: CsrfToken,
+    jar: CookieJar,
     Path(id): Path<String>,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf.verify(&form.csrf)?;
     state.backend.revoke_api_token(&session, &id).await?;
-    Ok(done("token-revoked"))
+    Ok(done(&state, jar, "token-revoked"))
 }
 
 #[derive(Deserialize)]
@@ -219,7 +222,10 @@ pub async fn delete_account(
 ) -> Result<Response, PageError> {
     csrf.verify(&form.csrf)?;
     match state.backend.delete_account(&session, &form.password).await {
-        Ok(()) => Ok((cookies.end(jar), Redirect::to("/sign-in?notice=account-deleted")).into_response()),
+        Ok(()) => {
+            let jar = notice::set(cookies.end(jar), state.config.cookie_secure, Notice::new("account-deleted"));
+            Ok((jar, Redirect::to("/sign-in")).into_response())
+        }
         Err(error) => refused(&state, &session, &csrf, "delete", error).await,
     }
 }
