@@ -5,14 +5,19 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     Form, Json,
 };
-use serde::Deserialize;
-use serde_json::Value;
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
 
-use super::{render, Layout};
+use super::{
+    render,
+    tool_activity::{self, Activity},
+    Layout,
+};
 use crate::{
     app::AppState,
-    backend::{BackendError, Conversation, Session, ToolCall},
+    backend::{BackendError, Conversation, Session},
     error::PageError,
+    local_time::Zone,
     session::{CsrfToken, SignedIn},
 };
 
@@ -38,37 +43,27 @@ pub struct ConversationLink {
 pub struct MessageView {
     pub role: String,
     pub content: String,
-    pub tools: Vec<ToolView>,
+    /// What the assistant did during this turn, in words.
+    pub activity: Vec<Activity>,
 }
 
-/// One tool call in words: `add_task` · title: Buy milk → created.
-pub struct ToolView {
-    pub tool: String,
-    pub arguments: String,
-    pub outcome: String,
-}
-
-impl From<&ToolCall> for ToolView {
-    fn from(call: &ToolCall) -> Self {
-        let arguments = match &call.arguments {
-            Value::Object(map) => map.iter().map(|(k, v)| format!("{k}: {}", plain(v))).collect::<Vec<_>>().join(", "),
-            other => plain(other),
-        };
-        let outcome = match &call.result {
-            Value::Array(items) => format!("{} task(s)", items.len()),
-            Value::Object(map) if map.contains_key("error") => format!("error: {}", plain(&map["error"])),
-            Value::Object(map) => map.get("status").map(plain).unwrap_or_else(|| "done".into()),
-            other => plain(other),
-        };
-        ToolView { tool: call.tool.clone(), arguments, outcome }
+impl MessageView {
+    fn speaker(&self) -> &'static str {
+        if self.role == "user" {
+            "You"
+        } else {
+            "Assistant"
+        }
     }
 }
 
-fn plain(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
+/// The chat's JSON answer to the page's script: the reply and its
+/// activity in words (the same shapes the page renders).
+#[derive(Serialize)]
+struct ScriptReply {
+    conversation_id: i64,
+    response: String,
+    activity: Vec<Activity>,
 }
 
 #[derive(Deserialize)]
@@ -86,16 +81,20 @@ pub struct ChatForm {
     conversation_id: Option<String>,
 }
 
+/// The user's zone, in which the activity tells times.
+async fn zone(state: &AppState, session: &Session) -> Result<Zone, PageError> {
+    Ok(Zone::named(&state.backend.settings(session).await?.timezone))
+}
+
 async fn page(
     state: &AppState,
     session: &Session,
     csrf: &CsrfToken,
     current: Option<i64>,
 ) -> Result<ChatPage, PageError> {
-    let conversations = state
-        .backend
-        .conversations(session)
-        .await?
+    let (zone, conversations) = tokio::join!(zone(state, session), state.backend.conversations(session));
+    let (zone, now) = (zone?, Utc::now());
+    let conversations = conversations?
         .into_iter()
         .map(|c: Conversation| ConversationLink {
             current: Some(c.id) == current,
@@ -110,7 +109,7 @@ async fn page(
             .await?
             .into_iter()
             .map(|m| MessageView {
-                tools: m.tool_calls.iter().flatten().map(ToolView::from).collect(),
+                activity: m.tool_calls.iter().flatten().map(|call| tool_activity::describe(call, zone, now)).collect(),
                 role: m.role,
                 content: m.content,
             })
@@ -118,7 +117,7 @@ async fn page(
         None => Vec::new(),
     };
     Ok(ChatPage {
-        layout: Layout::new(Some(session), csrf),
+        layout: Layout::new(Some(session), csrf).with_timezone(zone),
         conversations,
         current,
         messages,
@@ -151,14 +150,10 @@ pub async fn send(
     let conversation = form.conversation_id.as_deref().and_then(|id| id.parse::<i64>().ok());
     match state.backend.chat(&session, conversation, &form.message).await {
         Ok(reply) if wants_json => {
-            let tools: Vec<Value> = reply
-                .tool_calls
-                .iter()
-                .map(ToolView::from)
-                .map(|t| serde_json::json!({ "tool": t.tool, "arguments": t.arguments, "outcome": t.outcome }))
-                .collect();
-            Ok(Json(serde_json::json!({ "conversation_id": reply.conversation_id, "response": reply.response, "tools": tools }))
-                .into_response())
+            let (zone, now) = (zone(&state, &session).await?, Utc::now());
+            let activity = reply.tool_calls.iter().map(|call| tool_activity::describe(call, zone, now)).collect();
+            let reply = ScriptReply { conversation_id: reply.conversation_id, response: reply.response, activity };
+            Ok(Json(reply).into_response())
         }
         Ok(reply) => Ok(Redirect::to(&format!("/chat?c={}", reply.conversation_id)).into_response()),
         Err(BackendError::Invalid(message)) if wants_json => {
