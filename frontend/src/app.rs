@@ -16,12 +16,14 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower_http::{
     catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
     set_header::SetResponseHeaderLayer,
     trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer},
 };
 use tracing::Level;
 
 use crate::{
+    assets,
     backend::Backend,
     config::Config,
     error::PageError,
@@ -109,12 +111,9 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
         .route("/settings/delete", post(settings::delete_account))
         .route("/api/{*path}", any(proxy::forward))
-        .route("/static/style.css", get(|| asset("text/css; charset=utf-8", include_str!("../static/style.css"))))
-        .route("/static/chat.js", get(|| asset("text/javascript; charset=utf-8", include_str!("../static/chat.js"))))
-        .route(
-            "/static/timezone.js",
-            get(|| asset("text/javascript; charset=utf-8", include_str!("../static/timezone.js"))),
-        )
+        .route("/static/{file}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
+        .route("/robots.txt", get(assets::robots))
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
         .fallback(|| async { PageError::NotFound })
@@ -138,6 +137,9 @@ pub fn router(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(CatchPanicLayer::custom(|_| PageError::Internal("handler panicked".into()).into_response()))
+        // Pages, styles and JSON shrink to a fraction; event streams are
+        // left alone (the default predicate), so they are never held back.
+        .layer(CompressionLayer::new())
         .with_state(state)
 }
 
@@ -153,8 +155,4 @@ async fn ready(axum::extract::State(state): axum::extract::State<AppState>) -> R
     } else {
         "ok".into_response()
     }
-}
-
-async fn asset(content_type: &'static str, body: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
 }

@@ -2,9 +2,11 @@
 //! from the server, a session cookie, and an `/api/*` proxy.
 
 pub mod app;
+pub mod assets;
 pub mod backend;
 pub mod config;
 pub mod error;
+pub mod local_time;
 pub mod pages;
 pub mod proxy;
 pub mod session;
