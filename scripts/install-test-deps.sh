@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: Chromium and
-# its WebDriver for the browser test, schemathesis for API fuzzing, checkov
-# for static review, npm for the chart README's generator.
+# its WebDriver for the browser test, axe-core and Lighthouse for the web
+# UI's checks, schemathesis for API fuzzing, checkov for static review, npm
+# for the chart README's generator.
 # Idempotent: does nothing when everything is present.
 set -euo pipefail
 
@@ -29,4 +30,19 @@ if ! "$venv/bin/python" -c 'import schemathesis, pytest, yaml, mcp' 2>/dev/null 
    || [ "$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("mcp"))' 2>/dev/null)" != "${python_tools[4]#mcp==}" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet "${python_tools[@]}"
+fi
+
+# The web UI's checks, pinned by frontend/tests/web-checks/package-lock.json:
+# axe-core (injected into pages by frontend/tests/browser.rs) and Lighthouse
+# (scripts/lighthouse.sh, with Debian's Chromium).
+web_checks=${TODO_WEB_CHECKS:-$HOME/.cache/todo-chatbot/npm/web-checks}
+web_lock="$(dirname "$0")/../frontend/tests/web-checks/package-lock.json"
+web_stamp=$(sha256sum "$web_lock" | cut -c1-16)
+if [ "$(cat "$web_checks/.installed" 2>/dev/null)" != "$web_stamp" ]; then
+  echo "installing the pinned axe-core and Lighthouse into $web_checks"
+  rm -rf "$web_checks"
+  mkdir -p "$web_checks"
+  cp "$(dirname "$web_lock")/package.json" "$web_lock" "$web_checks/"
+  (cd "$web_checks" && timeout 600 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$web_stamp" >"$web_checks/.installed"
 fi

@@ -17,8 +17,10 @@ async fn sign_up_add_filter_edit_complete_delete_and_chat() {
     assert!(welcome.contains("web@example.com"), "who is signed in");
 
     let added = browser.add_task("Buy groceries").await;
-    assert!(added.url.contains("notice=added"), "POST-redirect-GET: {}", added.url);
-    assert!(added.contains("Task added.") && added.contains("<span class=\"title\">Buy groceries</span>"));
+    assert!(added.url.ends_with("/tasks"), "POST-redirect-GET: {}", added.url);
+    assert!(added.contains("Task added.") && added.contains("<span class=\"title\" dir=\"auto\">Buy groceries</span>"));
+    assert!(added.contains(" autofocus"), "focus goes back to the add form");
+    assert!(!browser.get("/tasks").await.contains("Task added."), "a reload does not show the notice again");
     browser.add_task("Call mom").await;
     let id = browser.task_id("Buy groceries").await;
     let csrf = browser.csrf().await;
@@ -27,37 +29,33 @@ async fn sign_up_add_filter_edit_complete_delete_and_chat() {
     let editing = browser.get(&format!("/tasks?edit={id}")).await;
     assert!(editing.contains("value=\"Buy groceries\""));
     let edited = browser
-        .post(
-            &format!("/tasks/{id}/edit"),
-            &[("csrf", &csrf), ("title", "Buy food"), ("description", "milk, eggs"), ("status", "all")],
-        )
+        .post(&format!("/tasks/{id}/edit"), &[("csrf", &csrf), ("title", "Buy food"), ("description", "milk, eggs")])
         .await;
     assert!(edited.contains("Task updated.") && edited.contains("Buy food") && edited.contains("milk, eggs"));
 
     // Complete, then filter.
-    let completed = browser.post(&format!("/tasks/{id}/toggle"), &[("csrf", &csrf), ("status", "all")]).await;
+    let completed = browser.post(&format!("/tasks/{id}/toggle"), &[("csrf", &csrf)]).await;
     assert!(completed.contains("Task completed."));
     let done = browser.get("/tasks?status=completed").await;
     assert!(done.contains("Buy food") && !done.contains("Call mom"));
     let pending = browser.get("/tasks?status=pending").await;
     assert!(pending.contains("Call mom") && !pending.contains("Buy food"));
-    let reopened = browser.post(&format!("/tasks/{id}/toggle"), &[("csrf", &csrf), ("status", "pending")]).await;
+    let reopened = browser.post(&format!("/tasks/{id}/toggle"), &[("csrf", &csrf), ("back", "status=pending")]).await;
     assert!(reopened.url.contains("status=pending") && reopened.contains("Buy food"), "back to the same filter");
+    assert!(reopened.contains("aria-pressed=\"false\" autofocus"), "focus stays on the task's button");
 
     // Validation: the error shows next to the form, the input is kept.
     let too_long = "x".repeat(201);
-    let refused = browser
-        .post("/tasks", &[("csrf", &csrf), ("title", &too_long), ("description", "keep me"), ("status", "all")])
-        .await;
+    let refused = browser.post("/tasks", &[("csrf", &csrf), ("title", &too_long), ("description", "keep me")]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.contains("at most 200 characters"), "{}", refused.html);
     assert!(refused.contains(&format!("value=\"{too_long}\"")) && refused.contains(">keep me</textarea>"));
-    let empty = browser.post("/tasks", &[("csrf", &csrf), ("title", "   "), ("status", "all")]).await;
+    let empty = browser.post("/tasks", &[("csrf", &csrf), ("title", "   ")]).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.contains("title is required"));
 
     // Delete.
-    let deleted = browser.post(&format!("/tasks/{id}/delete"), &[("csrf", &csrf), ("status", "all")]).await;
+    let deleted = browser.post(&format!("/tasks/{id}/delete"), &[("csrf", &csrf)]).await;
     assert!(deleted.contains("Task deleted.") && !deleted.contains("Buy food"));
 
     // Chat without JavaScript: post, redirect to the conversation.
@@ -68,7 +66,7 @@ async fn sign_up_add_filter_edit_complete_delete_and_chat() {
         .await;
     assert!(answered.url.contains("/chat?c="), "{}", answered.url);
     assert!(answered.contains("Got it! I added &#34;Buy milk&#34;"), "{}", answered.html);
-    assert!(answered.contains("<code>add_task</code> title: Buy milk"), "tool calls shown readably");
+    assert!(answered.contains("<summary dir=\"auto\">Added “Buy milk”</summary>"), "tool calls told in words");
     assert!(answered.contains("aria-current=\"page\">Add a task to buy milk</a>"), "listed and selected");
     assert!(browser.get("/tasks").await.contains("Buy milk"));
 
@@ -87,11 +85,12 @@ async fn sign_up_add_filter_edit_complete_delete_and_chat() {
         .unwrap();
     assert_eq!(reply["conversation_id"].to_string(), conversation);
     assert!(reply["response"].as_str().unwrap().contains("Buy milk"));
-    assert_eq!(reply["tools"][0]["tool"], "list_tasks");
+    assert!(reply["activity"][0]["summary"].as_str().unwrap().starts_with("Looked at your tasks"), "{reply}");
+    assert_eq!(reply["activity"][0]["details"][0], serde_json::json!(["Tool", "list_tasks"]));
 
     // Sign out ends the session.
     let out = browser.post("/sign-out", &[("csrf", &csrf)]).await;
-    assert!(out.url.ends_with("/sign-in?notice=signed-out") && out.contains("You have been signed out."));
+    assert!(out.url.ends_with("/sign-in") && out.contains("You have been signed out."));
     assert!(browser.get("/tasks").await.url.ends_with("/sign-in"));
 }
 
@@ -234,7 +233,7 @@ async fn two_sessions_never_see_each_others_tasks() {
     assert_eq!(bob.get(&format!("/tasks?edit={id}")).await.status, StatusCode::NOT_FOUND);
     let csrf = bob.csrf().await;
     for action in ["delete", "toggle"] {
-        let page = bob.post(&format!("/tasks/{id}/{action}"), &[("csrf", &csrf), ("status", "all")]).await;
+        let page = bob.post(&format!("/tasks/{id}/{action}"), &[("csrf", &csrf)]).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{action}");
     }
     let page = bob.post(&format!("/tasks/{id}/edit"), &[("csrf", &csrf), ("title", "Bob was here")]).await;
@@ -307,8 +306,9 @@ async fn an_expired_session_goes_back_to_sign_in_with_a_message() {
     let forged = "todo_session=user_id=someone&email=a%40b.co&token=expired.or.forged; Path=/";
     browser.jar.add_cookie_str(forged, &stack.frontend.base.parse().unwrap());
     let page = browser.get("/tasks").await;
-    assert!(page.url.ends_with("/sign-in?expired=1"), "{}", page.url);
+    assert!(page.url.ends_with("/sign-in"), "{}", page.url);
     assert!(page.contains("Your session has expired. Please sign in again."));
+    assert!(!browser.get("/sign-in").await.contains("has expired"), "said once");
     assert!(browser.get("/tasks").await.url.ends_with("/sign-in"), "the bad cookie is cleared");
 }
 
@@ -391,13 +391,8 @@ async fn submitting_the_add_form_twice_adds_the_task_once() {
     let (csrf, request_id) = (page.csrf(), page.hidden("request_id"));
     let form = [("csrf", csrf.as_str()), ("title", "Clicked twice"), ("status", "all"), ("request_id", &request_id)];
     let (first, second) = tokio::join!(browser.post("/tasks", &form), browser.post("/tasks", &form));
-    assert!(
-        first.url.ends_with("notice=added") && second.url.ends_with("notice=added"),
-        "{} {}",
-        first.url,
-        second.url
-    );
-    assert_eq!(second.html.matches("Clicked twice").count(), 1, "listed once");
+    assert!(first.url.ends_with("/tasks") && second.url.ends_with("/tasks"), "{} {}", first.url, second.url);
+    assert_eq!(second.html.matches(">Clicked twice</span> <span class=\"id\">").count(), 1, "listed once");
     let next = browser.get("/tasks").await.hidden("request_id");
     assert_ne!(next, request_id, "each form gets a new id");
 }
@@ -423,10 +418,10 @@ async fn csrf_tokens_are_bound_to_the_session_and_rotate_at_sign_in() {
     victim.post("/sign-up", &form).await;
     let signed_in_token = victim.get("/tasks").await.csrf();
     assert_ne!(signed_in_token, attackers_token, "signing in rotates the token");
-    let stale = victim.post("/tasks", &[("csrf", &attackers_token), ("title", "Planted"), ("status", "all")]).await;
+    let stale = victim.post("/tasks", &[("csrf", &attackers_token), ("title", "Planted")]).await;
     assert_eq!(stale.status, StatusCode::FORBIDDEN, "the pre-sign-in token no longer works");
     assert_ne!(visitor_cookie(&victim), attackers_cookie, "the visitor id is replaced too");
-    let own = victim.post("/tasks", &[("csrf", &signed_in_token), ("title", "Mine"), ("status", "all")]).await;
+    let own = victim.post("/tasks", &[("csrf", &signed_in_token), ("title", "Mine")]).await;
     assert_eq!(own.status, StatusCode::OK);
 
     // Two sessions of the same account have different tokens.
@@ -478,7 +473,11 @@ async fn cross_site_writes_are_refused() {
     let same = post(vec![("origin", format!("http://{host}")), ("sec-fetch-site", "same-origin".to_string())]);
     assert_eq!(same.await.unwrap().status(), StatusCode::OK);
     let page = browser.get("/tasks").await;
-    assert_eq!(page.html.matches("From elsewhere").count(), 1, "only the same-origin post added a task");
+    assert_eq!(
+        page.html.matches(">From elsewhere</span> <span class=\"id\">").count(),
+        1,
+        "only the same-origin post added a task"
+    );
 }
 
 /// Served over HTTPS (COOKIE_SECURE), cookies carry the __Host- prefix and
@@ -547,7 +546,7 @@ async fn sign_out_ends_the_session_at_the_backend() {
     assert_eq!(direct(token.clone()).await, StatusCode::OK);
     let csrf = browser.get("/tasks").await.csrf();
     let page = browser.post("/sign-out", &[("csrf", csrf.as_str())]).await;
-    assert!(page.url.ends_with("/sign-in?notice=signed-out"), "{}", page.url);
+    assert!(page.url.ends_with("/sign-in"), "{}", page.url);
     assert_eq!(direct(token).await, StatusCode::UNAUTHORIZED);
 }
 
@@ -595,7 +594,7 @@ async fn settings_manage_time_zone_password_tokens_and_the_account() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.contains("is not a time zone name"), "{}", refused.html);
     let saved = browser.post("/settings/timezone", &[("csrf", &csrf), ("timezone", "Europe/Berlin")]).await;
-    assert!(saved.url.ends_with("notice=timezone-saved") && saved.contains("value=\"Europe/Berlin\""));
+    assert!(saved.contains("Time zone saved.") && saved.contains("value=\"Europe/Berlin\""));
 
     // A token is shown once, works, and stops working when revoked.
     let created = browser.post("/settings/tokens", &[("csrf", &csrf), ("name", "kagent")]).await;
@@ -613,7 +612,7 @@ async fn settings_manage_time_zone_password_tokens_and_the_account() {
     assert!(page.contains("kagent") && page.contains("last used"), "listed with its last use");
     let id = page.html.split("/settings/tokens/").nth(1).unwrap().split('/').next().unwrap().to_string();
     let revoked = browser.post(&format!("/settings/tokens/{id}/revoke"), &[("csrf", &csrf)]).await;
-    assert!(revoked.url.ends_with("notice=token-revoked"));
+    assert!(revoked.url.ends_with("/settings") && revoked.contains("Token revoked"));
     assert_eq!(with(secret).await, StatusCode::UNAUTHORIZED);
 
     // Changing the password signs other sessions out.
@@ -635,18 +634,14 @@ async fn settings_manage_time_zone_password_tokens_and_the_account() {
         ("new_password", "fresh-phrase-for-me"),
     ];
     let changed = browser.post("/settings/password", &change).await;
-    assert!(changed.url.ends_with("notice=password-changed"), "{}", changed.url);
-    assert!(other.get("/tasks").await.url.ends_with("/sign-in?expired=1"), "the other session ended");
+    assert!(changed.contains("Password changed."), "{}", changed.url);
+    assert!(other.get("/tasks").await.contains("Your session has expired"), "the other session ended");
 
     // Deleting the account needs the password, then signs out.
     let refused = browser.post("/settings/delete", &[("csrf", &csrf), ("password", "tidy-otter-planets-42")]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     let deleted = browser.post("/settings/delete", &[("csrf", &csrf), ("password", "fresh-phrase-for-me")]).await;
-    assert!(
-        deleted.url.ends_with("/sign-in?notice=account-deleted") && deleted.contains("were deleted"),
-        "{}",
-        deleted.url
-    );
+    assert!(deleted.url.ends_with("/sign-in") && deleted.contains("were deleted"), "{}", deleted.url);
     let csrf = browser.get("/sign-in").await.csrf();
     let gone = browser
         .post(

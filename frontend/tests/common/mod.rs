@@ -155,7 +155,7 @@ impl Browser {
             .post("/sign-up", &[("csrf", &form.csrf()), ("email", email), ("password", "tidy-otter-planets-42")])
             .await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.url.ends_with("/tasks?notice=welcome"), "{}", page.url);
+        assert!(page.url.ends_with("/tasks"), "{}", page.url);
         page
     }
 
@@ -165,13 +165,13 @@ impl Browser {
 
     pub async fn add_task(&self, title: &str) -> Page {
         let csrf = self.csrf().await;
-        self.post("/tasks", &[("csrf", &csrf), ("title", title), ("description", ""), ("status", "all")]).await
+        self.post("/tasks", &[("csrf", &csrf), ("title", title), ("description", "")]).await
     }
 
     /// The id shown for the task titled `title` on the task list.
     pub async fn task_id(&self, title: &str) -> i64 {
         let page = self.get("/tasks").await;
-        let at = page.html.find(&format!("<span class=\"title\">{title}</span>")).expect("task is listed");
+        let at = page.html.find(&format!("<span class=\"title\" dir=\"auto\">{title}</span>")).expect("task is listed");
         let after = &page.html[at..];
         let id = after.split("<span class=\"id\">#").nth(1).unwrap().split('<').next().unwrap();
         id.parse().unwrap()
