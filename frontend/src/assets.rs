@@ -94,9 +94,12 @@ pub async fn favicon() -> Redirect {
     Redirect::permanent(url("icon.svg"))
 }
 
-/// Crawlers may read the sign-in page; nothing behind it is public.
+/// Crawlers may read every page: without a session the pages behind sign-in
+/// redirect to it, so there is nothing private to hide from them (and a page
+/// blocked here would be one a search engine calls unreachable). The API
+/// has nothing for them.
 pub async fn robots() -> Response {
-    let body = "User-agent: *\nAllow: /$\nAllow: /sign-in\nAllow: /sign-up\nDisallow: /\n";
+    let body = "User-agent: *\nDisallow: /api/\n";
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=86400")], body)
         .into_response()
 }

@@ -142,8 +142,15 @@ async fn every_page_works_and_passes_axe_on_a_phone_and_a_desktop_in_light_and_d
             chrome.click(&format!("{pay_rent} details.confirm summary")).await;
             chrome.wait_for(&format!("{pay_rent} .confirm-box button")).await;
             check("delete asks first").await;
+            let light_phone = !dark && matches!(screen, Screen::Phone);
+            if light_phone {
+                chrome.screenshot("tasks-delete-phone", false).await;
+            }
             chrome.goto(&format!("{base}/tasks?edit=2")).await;
             check("a task being edited").await;
+            if !dark {
+                chrome.screenshot(&shot("tasks-edit"), false).await;
+            }
             chrome.goto(&format!("{base}/tasks?q=nothing-like-this&priority=low")).await;
             check("a search without results").await;
             chrome.goto(&format!("{base}/tasks")).await;
@@ -153,6 +160,9 @@ async fn every_page_works_and_passes_axe_on_a_phone_and_a_desktop_in_light_and_d
             chrome.click(".add-form button[type=submit]").await;
             chrome.wait_for("#add-error").await;
             check("a refused form").await;
+            if light_phone {
+                chrome.screenshot("tasks-refused-phone", false).await;
+            }
 
             chrome.goto(&conversation).await;
             check("a conversation").await;
@@ -165,6 +175,9 @@ async fn every_page_works_and_passes_axe_on_a_phone_and_a_desktop_in_light_and_d
                 chrome.click(".show-conversations").await;
                 chrome.wait_until("document.getElementById('conversations').offsetHeight > 0").await;
                 check("the conversation list on a phone").await;
+                if !dark {
+                    chrome.screenshot("chat-conversations-phone", false).await;
+                }
             }
 
             chrome.goto(&format!("{base}/settings")).await;

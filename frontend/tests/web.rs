@@ -651,3 +651,197 @@ async fn settings_manage_time_zone_password_tokens_and_the_account() {
         .await;
     assert!(gone.contains("Wrong email or password."));
 }
+
+/// Creates tasks through the `/api` proxy with the browser's session.
+async fn api_create(browser: &Browser, tasks: &[Value]) {
+    let csrf = browser.csrf().await;
+    let path = api_tasks_path(browser).await;
+    for task in tasks {
+        let created = browser
+            .client
+            .post(format!("{}{path}", browser.base))
+            .header("x-csrf-token", &csrf)
+            .json(task)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::CREATED, "{task}");
+    }
+}
+
+/// The titles listed on a page, in order.
+fn titles(page: &common::Page) -> Vec<String> {
+    page.html
+        .split("<span class=\"title\" dir=\"auto\">")
+        .skip(1)
+        .map(|rest| rest.split('<').next().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_task_list_searches_filters_sorts_and_pages() {
+    let stack = Stack::start().await;
+    let browser = stack.browser();
+    browser.sign_up("lists@example.com").await;
+    let mut tasks: Vec<Value> =
+        (1..=23).map(|n| serde_json::json!({ "title": format!("Chore {n:02}"), "tags": ["home"] })).collect();
+    tasks.push(
+        serde_json::json!({ "title": "Pay rent", "priority": "high", "tags": ["bills"], "description": "before noon" }),
+    );
+    tasks
+        .push(serde_json::json!({ "title": "Renew passport", "priority": "medium", "due_at": "2020-01-01T12:00:00Z" }));
+    api_create(&browser, &tasks).await;
+
+    // Pages of 20 follow the backend's cursor, with the total.
+    let first = browser.get("/tasks").await;
+    assert!(first.contains("25 tasks<span class=\"muted\">, showing 1–20</span>"), "{}", first.html);
+    assert_eq!(titles(&first).len(), 20);
+    let next = first.html.split("href=\"").find(|part| part.contains("rel=\"next\"")).unwrap();
+    let next = next.split('"').next().unwrap().replace("&amp;", "&");
+    assert!(next.contains("cursor=") && next.contains("p=2"), "{next}");
+    let second = browser.get(&next).await;
+    assert!(second.contains("showing 21–25") && second.contains("First page"), "{}", second.html);
+    assert_eq!(titles(&second).len(), 5);
+    assert!(!second.contains("rel=\"next\""));
+
+    // Search, filters and sorting, as the search form sends them.
+    assert_eq!(titles(&browser.get("/tasks?q=NOON").await), ["Pay rent"], "search reads descriptions too");
+    assert_eq!(titles(&browser.get("/tasks?priority=medium").await), ["Renew passport"]);
+    assert_eq!(titles(&browser.get("/tasks?tag=bills").await), ["Pay rent"]);
+    let overdue = browser.get("/tasks?due=overdue").await;
+    assert_eq!(titles(&overdue), ["Renew passport"]);
+    assert!(overdue.contains("<span class=\"badge alert\">Overdue</span>"), "overdue tasks stand out");
+    let by_priority = titles(&browser.get("/tasks?sort=priority").await);
+    assert_eq!(by_priority[..2], ["Pay rent", "Renew passport"], "high first");
+    let by_title = titles(&browser.get("/tasks?sort=title&order=desc").await);
+    assert_eq!(by_title[..2], ["Renew passport", "Pay rent"]);
+    let none = browser.get("/tasks?q=nothing-like-it").await;
+    assert!(none.contains("No tasks match"), "{}", none.html);
+
+    // Unknown values fall back to the defaults; a tag the backend refuses says why.
+    assert_eq!(browser.get("/tasks?sort=sideways&status=maybe").await.status, StatusCode::OK);
+    let refused = browser.get("/tasks?tag=not%2Fa%2Ftag").await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert!(refused.contains("class=\"error\" role=\"alert\""), "{}", refused.html);
+}
+
+#[tokio::test]
+async fn the_forms_save_every_field_with_dates_in_the_users_zone() {
+    let stack = Stack::start().await;
+    let browser = stack.browser();
+    let csrf = browser.get("/sign-up").await.csrf();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("email", "fields@example.com"),
+        ("password", "tidy-otter-planets-42"),
+        ("timezone", "Asia/Karachi"),
+    ];
+    browser.post("/sign-up", &form).await;
+    let page = browser.get("/tasks").await;
+    let (csrf, request_id) = (page.csrf(), page.hidden("request_id"));
+    let added = browser
+        .post(
+            "/tasks",
+            &[
+                ("csrf", csrf.as_str()),
+                ("request_id", &request_id),
+                ("title", "Pay rent"),
+                ("description", "before noon"),
+                ("priority", "high"),
+                ("tags", "#Home, bills"),
+                ("due_date", "2031-12-01"),
+                ("due_time", ""),
+                ("remind_at", "2031-12-01T08:30"),
+                ("recurrence", "monthly"),
+            ],
+        )
+        .await;
+    assert!(added.contains("Task added."), "{}", added.html);
+    assert!(added.contains("<span class=\"id\">#1</span>"), "the first task of a new user is #1");
+    let path = api_tasks_path(&browser).await;
+    let task: Value =
+        browser.client.get(format!("{}{path}/1", browser.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(task["priority"], "high");
+    assert_eq!(task["tags"], serde_json::json!(["home", "bills"]));
+    assert_eq!(task["recurrence"], "monthly");
+    let due = chrono::DateTime::parse_from_rfc3339(task["due_at"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        due,
+        chrono::DateTime::parse_from_rfc3339("2031-12-01T23:59:00+05:00").unwrap(),
+        "a date alone is 23:59 there"
+    );
+    let remind = chrono::DateTime::parse_from_rfc3339(task["remind_at"].as_str().unwrap()).unwrap();
+    assert_eq!(remind, chrono::DateTime::parse_from_rfc3339("2031-12-01T08:30:00+05:00").unwrap());
+    assert!(added.contains(">Mon 1 Dec 2031</time>") || added.contains(">1 Dec 2031</time>"), "shown without a time");
+
+    // The edit form shows the fields back in the user's zone, and clears what is emptied.
+    let editing = browser.get("/tasks?edit=1").await;
+    // The edit form's own hidden fields (the add form comes first).
+    let form = common::Page { html: editing.html.split("edit-form").nth(1).unwrap().to_string(), ..editing };
+    for shown in [
+        "value=\"2031-12-01\"",
+        "id=\"edit-due-time\" name=\"due_time\" type=\"time\" value=\"\"",
+        "value=\"2031-12-01T08:30\"",
+        "value=\"home, bills\"",
+    ] {
+        assert!(form.contains(shown), "{shown}: {}", form.html);
+    }
+    let edited = browser
+        .post(
+            "/tasks/1/edit",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Pay rent"),
+                ("priority", "low"),
+                ("tags", ""),
+                ("due_date", "2031-12-02"),
+                ("due_time", "09:15"),
+                ("due_was", &form.hidden("due_was")),
+                ("remind_at", ""),
+                ("remind_was", &form.hidden("remind_was")),
+                ("recurrence", ""),
+            ],
+        )
+        .await;
+    assert!(edited.contains("Task updated."), "{}", edited.html);
+    let task: Value =
+        browser.client.get(format!("{}{path}/1", browser.base)).send().await.unwrap().json().await.unwrap();
+    let due = chrono::DateTime::parse_from_rfc3339(task["due_at"].as_str().unwrap()).unwrap();
+    assert_eq!(due, chrono::DateTime::parse_from_rfc3339("2031-12-02T09:15:00+05:00").unwrap());
+    assert_eq!((task["remind_at"].clone(), task["recurrence"].clone()), (Value::Null, Value::Null));
+    assert_eq!((task["priority"].clone(), task["tags"].clone()), ("low".into(), serde_json::json!([])));
+
+    // A time without a date is refused, with what was typed kept.
+    let refused =
+        browser.post("/tasks", &[("csrf", csrf.as_str()), ("title", "Call the bank"), ("due_time", "15:00")]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.contains("Pick a date for the due time.") && refused.contains("value=\"Call the bank\""));
+}
+
+#[tokio::test]
+async fn static_files_have_versioned_names_and_answers_are_compressed() {
+    let stack = Stack::start().await;
+    let base = &stack.frontend.base;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = client.get(format!("{base}/sign-in")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<meta name=\"description\"") && page.contains("rel=\"icon\""));
+    let stylesheet = page.split("<link rel=\"stylesheet\" href=\"").nth(1).unwrap().split('"').next().unwrap();
+    assert!(stylesheet.starts_with("/static/style.") && stylesheet != "/static/style.css", "{stylesheet}");
+
+    let answer = client.get(format!("{base}{stylesheet}")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(answer.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(answer.headers()["content-encoding"], "gzip");
+    let html = client.get(format!("{base}/sign-in")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(html.headers()["content-encoding"], "gzip", "pages are compressed too");
+    assert_eq!(html.headers()["cache-control"], "no-store");
+
+    let stale = client.get(format!("{base}/static/style.0000000000.css")).send().await.unwrap();
+    assert_eq!(stale.status(), StatusCode::OK, "an old name still gets the stylesheet");
+    assert_eq!(stale.headers()["cache-control"], "public, max-age=60");
+    assert_eq!(client.get(format!("{base}/static/nothing.js")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let icon = client.get(format!("{base}/favicon.ico")).send().await.unwrap();
+    assert!(icon.status().is_redirection() && icon.headers()["location"].to_str().unwrap().ends_with(".svg"));
+    let robots = client.get(format!("{base}/robots.txt")).send().await.unwrap().text().await.unwrap();
+    assert!(robots.contains("Disallow: /api/"), "{robots}");
+}
