@@ -144,11 +144,13 @@ async fn every_page_works_and_passes_axe_on_a_phone_and_a_desktop_in_light_and_d
             check("delete asks first").await;
             let light_phone = !dark && matches!(screen, Screen::Phone);
             if light_phone {
+                chrome.js(&format!("document.querySelector('{pay_rent}').scrollIntoView();")).await;
                 chrome.screenshot("tasks-delete-phone", false).await;
             }
             chrome.goto(&format!("{base}/tasks?edit=2")).await;
             check("a task being edited").await;
             if !dark {
+                chrome.js("document.querySelector('.edit-form').scrollIntoView();").await;
                 chrome.screenshot(&shot("tasks-edit"), false).await;
             }
             chrome.goto(&format!("{base}/tasks?q=nothing-like-this&priority=low")).await;
