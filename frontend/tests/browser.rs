@@ -206,6 +206,16 @@ async fn every_page_works_and_passes_axe_on_a_phone_and_a_desktop_in_light_and_d
             }
         }
     }
+
+    // Down to 360 px, nothing needs sideways scrolling.
+    chrome.screen(Screen::NarrowPhone).await;
+    for path in ["/tasks", "/tasks?edit=2", "/tasks?q=rent&priority=high", "/settings", "/sign-up"] {
+        chrome.goto(&format!("{base}{path}")).await;
+        chrome.js("document.querySelectorAll('details').forEach(d => d.open = true);").await;
+        chrome.assert_no_sideways_scrolling(&format!("{path} at 360 px")).await;
+    }
+    chrome.goto(&conversation).await;
+    chrome.assert_no_sideways_scrolling("a conversation at 360 px").await;
     chrome.client.close().await.unwrap();
 }
 

@@ -41,7 +41,7 @@ impl Notice {
     }
 }
 
-const CODES: [(&str, &str); 14] = [
+const CODES: [(&str, &str); 13] = [
     ("added", "Task added."),
     ("updated", "Task updated."),
     ("deleted", "Task deleted."),
@@ -55,7 +55,6 @@ const CODES: [(&str, &str); 14] = [
     ("token-created", "Token created."),
     ("token-revoked", "Token revoked: it no longer works."),
     ("account-deleted", "Your account and all its data were deleted."),
-    ("chat-deleted", "Conversation deleted."),
 ];
 
 pub fn text(code: &str) -> Option<&'static str> {

@@ -19,6 +19,8 @@ pub const WAIT: Duration = Duration::from_secs(15);
 /// The screen sizes every page is checked at.
 #[derive(Clone, Copy, Debug)]
 pub enum Screen {
+    /// The narrowest phone the pages are made for.
+    NarrowPhone,
     Phone,
     Desktop,
 }
@@ -26,6 +28,7 @@ pub enum Screen {
 impl Screen {
     pub fn name(self) -> &'static str {
         match self {
+            Screen::NarrowPhone => "narrow-phone",
             Screen::Phone => "phone",
             Screen::Desktop => "desktop",
         }
@@ -33,6 +36,7 @@ impl Screen {
 
     fn metrics(self) -> Value {
         match self {
+            Screen::NarrowPhone => json!({ "width": 360, "height": 740, "deviceScaleFactor": 1, "mobile": true }),
             Screen::Phone => json!({ "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true }),
             Screen::Desktop => json!({ "width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": false }),
         }
