@@ -24,29 +24,40 @@
     return supported ? Notification.permission : "unavailable";
   }
 
-  // "Fri 9:00", or the date alone for a due time of 23:59 (a date without a time).
+  // Times as the task list tells them, in the user's zone: "Today 9:00",
+  // "Tomorrow", "Fri 15:30", "Thu 3 Dec", "3 Jan 2027"; a due time of 23:59
+  // (a date without a time) is the date alone.
+  function formatter(options) {
+    try {
+      return new Intl.DateTimeFormat("en-GB", Object.assign({ timeZone: zone }, options));
+    } catch (e) {
+      return new Intl.DateTimeFormat("en-GB", options);
+    }
+  }
+  var numeric = formatter({ year: "numeric", month: "numeric", day: "numeric", weekday: "short",
+    hour: "numeric", minute: "2-digit", hourCycle: "h23" });
+  var monthName = formatter({ month: "short" });
+  function parts(date) {
+    var out = {};
+    numeric.formatToParts(date).forEach(function (part) { out[part.type] = part.value; });
+    return out;
+  }
   function when(iso) {
     var at = new Date(iso);
     if (isNaN(at)) return "";
-    var parts = {};
-    try {
-      new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
-        .formatToParts(at).forEach(function (part) { parts[part.type] = part.value; });
-    } catch (e) {
-      zone = undefined;
-      return when(iso);
-    }
-    var dateOnly = parts.hour === "23" && parts.minute === "59";
-    var options = { timeZone: zone, weekday: "short", day: "numeric", month: "short" };
-    if (!dateOnly) {
-      options.hour = "numeric";
-      options.minute = "2-digit";
-    }
-    return new Intl.DateTimeFormat(undefined, options).format(at);
+    var p = parts(at);
+    var now = parts(new Date());
+    var days = Math.round((Date.UTC(p.year, p.month - 1, p.day) - Date.UTC(now.year, now.month - 1, now.day)) / 864e5);
+    var day = days === 0 ? "Today" : days === 1 ? "Tomorrow" : days === -1 ? "Yesterday"
+      : days > 1 && days < 7 ? p.weekday
+      : p.year === now.year ? p.weekday + " " + Number(p.day) + " " + monthName.format(at)
+      : Number(p.day) + " " + monthName.format(at) + " " + p.year;
+    if (Number(p.hour) === 23 && p.minute === "59") return day;
+    return day + " " + Number(p.hour) + ":" + p.minute;
   }
 
   function describe(task) {
-    return task.due_at ? "Due " + when(task.due_at) : "Reminder " + when(task.remind_at);
+    return task.due_at ? "Due " + when(task.due_at) : "Reminder for " + when(task.remind_at);
   }
 
   function button(text, className, onClick) {
@@ -79,7 +90,7 @@
     title.textContent = task.title;
     text.appendChild(strong);
     text.appendChild(title);
-    text.appendChild(document.createTextNode(" · " + describe(task)));
+    if (task.due_at) text.appendChild(document.createTextNode(" · due " + when(task.due_at)));
     box.appendChild(text);
     var note = fallbackNote();
     if (note) {

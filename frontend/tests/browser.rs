@@ -272,6 +272,7 @@ async fn a_due_reminder_is_a_notification_when_allowed_and_a_banner_otherwise() 
     assert!(banner.contains("Reminder: Call the bank") && banner.contains("blocked"), "{banner}");
     assert_eq!(chrome.js("return window.__notifications.length;").await, json!(0));
     chrome.assert_accessible("a reminder banner").await;
+    chrome.screenshot("reminder-desktop", false).await;
     chrome.dark(true).await;
     chrome.assert_accessible("a reminder banner (dark)").await;
     chrome.dark(false).await;
