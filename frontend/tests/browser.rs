@@ -204,6 +204,8 @@ async fn every_page_works_and_passes_axe_on_a_phone_and_a_desktop_in_light_and_d
             if !dark {
                 chrome.screenshot(&shot("sign-in"), false).await;
             }
+            chrome.goto(&format!("{base}/sign-up")).await;
+            check("sign-up").await;
         }
     }
 
