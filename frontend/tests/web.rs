@@ -13,6 +13,8 @@ async fn sign_up_add_filter_edit_complete_delete_and_chat() {
     let browser = stack.browser();
     let welcome = browser.sign_up("web@example.com").await;
     assert!(welcome.contains("Welcome! Your account is ready."));
+    let reloaded = browser.get("/tasks?notice=welcome").await;
+    assert!(!reloaded.contains("Welcome!"), "the address does not bring the notice back");
     assert!(welcome.contains("No tasks yet"), "empty state");
     assert!(welcome.contains("web@example.com"), "who is signed in");
 

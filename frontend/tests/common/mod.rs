@@ -155,7 +155,7 @@ impl Browser {
             .post("/sign-up", &[("csrf", &form.csrf()), ("email", email), ("password", "tidy-otter-planets-42")])
             .await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.url.ends_with("/tasks"), "{}", page.url);
+        assert!(page.url.ends_with("/tasks?notice=welcome"), "{}", page.url);
         page
     }
 
