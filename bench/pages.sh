@@ -5,7 +5,8 @@
 # wrk measures at 32 connections:
 #   - the first page (limit 100),
 #   - a page in the middle of the list (keyset cursor),
-#   - a search (q) and a filtered, sorted page (tag + priority sort).
+#   - a search (q) that matches 1 % of the tasks, one that matches a quarter
+#     of them, and a filtered, sorted page (tag + priority sort, a fifth).
 # Needs wrk (Debian: wrk).
 #
 #   bench/pages.sh
@@ -52,13 +53,14 @@ for size in $sizes; do
 INSERT INTO tasks (user_id, id, title, description, completed, created_at, updated_at, priority, tags, due_at,
                    completed_at, title_key, search_text)
 SELECT '$user_id', n, 'Task ' || n || ' ' || (ARRAY['pay rent', 'call the bank', 'water plants', 'book flights'])[1 + n % 4],
-       'details of task ' || n, n % 5 = 0, now() - (n || ' minutes')::interval, now(), n % 4,
+       'details of task ' || n || CASE WHEN n % 100 = 7 THEN ' landlord' ELSE '' END, n % 5 = 0,
+       now() - (n || ' minutes')::interval, now(), n % 4,
        (ARRAY[' home ', ' work money ', ' travel ', ' '])[1 + n % 4],
        CASE WHEN n % 3 = 0 THEN NULL ELSE now() + ((n % 500) || ' hours')::interval END,
        CASE WHEN n % 5 = 0 THEN now() END,
        lower('Task ' || n || ' ' || (ARRAY['pay rent', 'call the bank', 'water plants', 'book flights'])[1 + n % 4]),
        lower('Task ' || n || ' ' || (ARRAY['pay rent', 'call the bank', 'water plants', 'book flights'])[1 + n % 4]
-             || E'\n' || 'details of task ' || n)
+             || E'\n' || 'details of task ' || n || CASE WHEN n % 100 = 7 THEN ' landlord' ELSE '' END)
 FROM generate_series(1, $size) AS n;
 UPDATE users SET next_task_id = $size + 1, task_count = $size, completed_count = $size / 5 WHERE id = '$user_id';
 ANALYZE tasks;
@@ -67,10 +69,11 @@ SQL
   declare -A paths=(
     [first]="/api/$user_id/tasks?limit=100"
     [middle]="/api/$user_id/tasks?limit=100&cursor=$middle"
-    [search]="/api/$user_id/tasks?q=rent&limit=100"
+    [search]="/api/$user_id/tasks?q=landlord&limit=100"
+    [broad]="/api/$user_id/tasks?q=rent&limit=100"
     [filtered]="/api/$user_id/tasks?tag=money&sort=priority&status=pending&limit=100"
   )
-  for kind in first middle search filtered; do
+  for kind in first middle search broad filtered; do
     curl -fsS -o /dev/null -H "Authorization: Bearer $token" "$base${paths[$kind]}"
     wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $token" "$base${paths[$kind]}" \
       >"$work/$size.$kind.txt"

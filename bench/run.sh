@@ -124,7 +124,10 @@ print(f"tasks: median ratio to the ceiling {statistics.median(ratios):.0%}, medi
 if os.path.exists(f"{work}/perf.txt"):
     requests = int(re.search(r"(\d+) requests in", open(f"{work}/perf-wrk.txt").read()).group(1))
     counts = {line.split(",")[2]: int(line.split(",")[0]) for line in open(f"{work}/perf.txt") if line[:1].isdigit()}
-    print(f"backend instructions per tasks request: {counts['instructions:u'] / requests / 1000:.0f}k user, "
-          f"{counts['instructions:k'] / requests / 1000:.0f}k kernel")
+    if "instructions:u" in counts and "instructions:k" in counts:
+        print(f"backend instructions per tasks request: {counts['instructions:u'] / requests / 1000:.0f}k user, "
+              f"{counts['instructions:k'] / requests / 1000:.0f}k kernel")
+    else:
+        print("backend instructions per tasks request: this machine's counters are not available")
 PY
 awk '/Requests\/sec/ {print "health requests/s: " $2} / 99%/ {print "health p99: " $2}' "$work/health.txt"

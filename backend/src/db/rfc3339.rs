@@ -33,7 +33,14 @@ pub(super) const MAX_LEN: usize = 30;
 /// outside 0000–9999, leap seconds).
 pub(super) fn write(at: Timestamp, buf: &mut [u8; MAX_LEN]) -> Option<&[u8]> {
     let (days, second_of_day) = (at.secs.div_euclid(86_400), at.secs.rem_euclid(86_400) as u32);
-    let (year, month, day) = civil_from_days(days);
+    let (year, month, day) = LAST_DAY.with(|last| match last.get() {
+        (cached, date) if cached == days => date,
+        _ => {
+            let date = civil_from_days(days);
+            last.set((days, date));
+            date
+        }
+    });
     if !(0..=9999).contains(&year) || at.nanos >= 1_000_000_000 {
         return None;
     }
@@ -60,6 +67,12 @@ pub(super) fn write(at: Timestamp, buf: &mut [u8; MAX_LEN]) -> Option<&[u8]> {
     }
     buf[len] = b'Z';
     Some(&buf[..=len])
+}
+
+thread_local! {
+    /// The last day converted: a list's timestamps mostly fall on a few
+    /// days, and the calendar arithmetic is most of writing one.
+    static LAST_DAY: std::cell::Cell<(i64, (i64, u32, u32))> = const { std::cell::Cell::new((i64::MIN, (0, 0, 0))) };
 }
 
 /// Year, month and day of the proleptic Gregorian calendar for a count of

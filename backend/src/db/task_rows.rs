@@ -50,9 +50,25 @@ where
     Timestamp: Decode<'r, R::Database> + Type<R::Database>,
 {
     fn from_row(row: &'r R) -> sqlx::Result<Self> {
+        TaskRow::read(row, row.try_get_unchecked(1)?)
+    }
+}
+
+impl<'r> TaskRow<'r> {
+    /// Reads a row whose owner is known already (`owner`): a page lists
+    /// one user's tasks, so the owner is not decoded again on every row.
+    fn read<R: Row>(row: &'r R, owner: &'r str) -> sqlx::Result<Self>
+    where
+        usize: ColumnIndex<R>,
+        i64: Decode<'r, R::Database> + Type<R::Database>,
+        i16: Decode<'r, R::Database> + Type<R::Database>,
+        &'r str: Decode<'r, R::Database> + Type<R::Database>,
+        bool: Decode<'r, R::Database> + Type<R::Database>,
+        Timestamp: Decode<'r, R::Database> + Type<R::Database>,
+    {
         Ok(TaskRow {
             id: row.try_get_unchecked(0)?,
-            user_id: row.try_get_unchecked(1)?,
+            user_id: owner,
             title: row.try_get_unchecked(2)?,
             description: row.try_get_unchecked(3)?,
             completed: row.try_get_unchecked(4)?,
@@ -117,6 +133,7 @@ pub struct PageEnd {
 /// `limit` only says that more follow.
 pub(super) async fn write_page<R, S>(
     rows: S,
+    owner: &str,
     query: &crate::task::list::TaskQuery,
     out: &mut Vec<u8>,
 ) -> sqlx::Result<PageEnd>
@@ -124,11 +141,18 @@ where
     R: Row,
     usize: ColumnIndex<R>,
     for<'r> TaskRow<'r>: FromRow<'r, R>,
+    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> i16: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> &'r str: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> bool: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Timestamp: Decode<'r, R::Database> + Type<R::Database>,
     for<'r> Option<i64>: Decode<'r, R::Database> + Type<R::Database>,
     S: Stream<Item = sqlx::Result<R>>,
 {
     let mut rows = std::pin::pin!(rows);
     let (mut written, mut total, mut last) = (0, None, None);
+    let mut owner_json = Vec::with_capacity(owner.len() + 2);
+    write_str(&mut owner_json, owner).map_err(|error| sqlx::Error::Encode(error.into()))?;
     out.push(b'[');
     while let Some(row) = rows.try_next().await? {
         if written == query.limit {
@@ -142,8 +166,8 @@ where
         } else {
             out.push(b',');
         }
-        let task = TaskRow::from_row(&row)?;
-        task.write_json(out).map_err(|error| sqlx::Error::Decode(error.into()))?;
+        let task = TaskRow::read(&row, owner)?;
+        task.write_json(&owner_json, out).map_err(|error| sqlx::Error::Decode(error.into()))?;
         written += 1;
         if written == query.limit {
             // Only the last task of a full page is needed whole: for the cursor.
@@ -155,12 +179,13 @@ where
 }
 
 impl TaskRow<'_> {
-    /// Appends the task as JSON: what `Task`'s `Serialize` writes.
-    fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+    /// Appends the task as JSON: what `Task`'s `Serialize` writes, with
+    /// the owner's id written as `owner_json` (already a JSON string).
+    fn write_json(&self, owner_json: &[u8], out: &mut Vec<u8>) -> serde_json::Result<()> {
         out.extend_from_slice(b"{\"id\":");
         out.extend_from_slice(itoa::Buffer::new().format(self.id).as_bytes());
         out.extend_from_slice(b",\"user_id\":");
-        write_str(out, self.user_id)?;
+        out.extend_from_slice(owner_json);
         out.extend_from_slice(b",\"title\":");
         write_str(out, self.title)?;
         out.extend_from_slice(b",\"description\":");

@@ -297,7 +297,7 @@ impl Db {
                     Arg::Bool(value) => sql.bind(value),
                 };
             }
-            task_rows::write_page(sql.fetch(pool), query, out).await
+            task_rows::write_page(sql.fetch(pool), user_id, query, out).await
         })?;
         if end.total.is_none() {
             end.total = Some(self.count_tasks(user_id, query).await?);
