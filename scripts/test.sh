@@ -42,6 +42,8 @@ if wants rust; then
   cargo clippy --workspace --all-targets --locked --quiet -- -D warnings
   echo "== cargo test"
   cargo test --workspace --locked
+  echo "== Lighthouse (web UI: accessibility, best practices, SEO at least 95)"
+  scripts/lighthouse.sh
 fi
 if wants fuzz; then
   echo "== schemathesis against the OpenAPI document"
