@@ -28,10 +28,9 @@ use axum::{
     response::{IntoResponse, Response},
     Router,
 };
-use hyper::body::Incoming;
+use hyper::{body::Incoming, server::conn::http1};
 use hyper_util::{
-    rt::{TokioExecutor, TokioIo, TokioTimer},
-    server::conn::auto::Builder,
+    rt::{TokioIo, TokioTimer},
     service::TowerToHyperService,
 };
 use tokio::{
@@ -216,10 +215,11 @@ async fn serve_connection(tcp: TcpStream, peer: SocketAddr, router: Router, limi
         request.extensions_mut().insert(ConnectInfo(peer));
         request.map(Body::new)
     });
-    let mut builder = Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read);
-    builder.http2().timer(TokioTimer::new());
-    let mut connection = pin!(builder.serve_connection_with_upgrades(io, TowerToHyperService::new(service)));
+    // HTTP/1.1 only: browsers reach the services through the frontend or an
+    // ingress, and in the cluster they speak HTTP/1.1 to each other.
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(limits.header_read);
+    let mut connection = pin!(builder.serve_connection(io, TowerToHyperService::new(service)));
     let mut watch = tokio::time::interval((limits.idle / 4).max(Duration::from_millis(250)));
     let mut closing = false;
     loop {
