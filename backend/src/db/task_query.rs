@@ -26,6 +26,13 @@ pub enum Arg {
 pub struct Sql {
     pub text: String,
     pub args: Vec<Arg>,
+    /// Whether the best plan depends on the values (a search term, a tag):
+    /// then the statement is planned for each call instead of being kept
+    /// prepared, as PostgreSQL switches a kept statement to one generic plan
+    /// after five calls, and a generic plan cannot tell a rare search term
+    /// from a common one (it walks the user's whole list instead of the
+    /// trigram index).
+    pub plan_per_call: bool,
 }
 
 impl Sql {
@@ -81,6 +88,7 @@ fn cursor_values(cursor: &Cursor) -> Vec<Option<Arg>> {
 
 /// `WHERE …` for the user and the query's filters (not the cursor).
 fn filters(sql: &mut Sql, user_id: &str, query: &TaskQuery, postgres: bool) {
+    sql.plan_per_call = !only_status(query);
     sql.push(" FROM tasks WHERE user_id = ").arg(Arg::Text(user_id.to_string()));
     if let Some(completed) = query.status.completed() {
         sql.push(" AND completed = ").arg(Arg::Bool(completed));
@@ -174,15 +182,18 @@ fn after(sql: &mut Sql, keys: &[Key], values: &[Option<Arg>]) {
 /// at all), by a window over the matches on a first page, else not (the
 /// caller counts).
 fn total_column(query: &TaskQuery) -> &'static str {
-    let only_status =
-        query.search.is_none() && query.priorities.is_empty() && query.tags.is_empty() && query.due.is_none();
-    match (only_status, query.status.completed(), &query.after) {
+    match (only_status(query), query.status.completed(), &query.after) {
         (true, None, _) => ", (SELECT task_count FROM users WHERE id = $1)",
         (true, Some(false), _) => ", (SELECT task_count - completed_count FROM users WHERE id = $1)",
         (true, Some(true), _) => ", (SELECT completed_count FROM users WHERE id = $1)",
         (false, _, None) => ", count(*) OVER ()",
         (false, _, Some(_)) => ", CAST(NULL AS BIGINT)",
     }
+}
+
+/// Whether the query filters by status alone (or not at all).
+fn only_status(query: &TaskQuery) -> bool {
+    query.search.is_none() && query.priorities.is_empty() && query.tags.is_empty() && query.due.is_none()
 }
 
 /// The position of the total in a page's rows (after the task's columns).

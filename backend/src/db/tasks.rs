@@ -14,6 +14,23 @@ use super::{
 };
 use crate::task::{list::TaskQuery, recurrence, NewTask, Recurrence, Task, TaskChanges};
 
+/// A query of `sqlx` (`query`, `query_scalar`) with a built [`task_query::Sql`]'s
+/// values bound in order, kept prepared unless its plan depends on them.
+macro_rules! bound {
+    ($query:expr, $sql:expr) => {{
+        let mut query = $query.persistent(!$sql.plan_per_call);
+        for arg in &$sql.args {
+            query = match arg {
+                Arg::Text(value) => query.bind(value),
+                Arg::Int(value) => query.bind(value),
+                Arg::Time(value) => query.bind(value),
+                Arg::Bool(value) => query.bind(value),
+            };
+        }
+        query
+    }};
+}
+
 /// The columns every task query returns, in the order [`Task`]'s `FromRow`
 /// reads them.
 macro_rules! task_columns {
@@ -252,15 +269,7 @@ impl Db {
         let postgres = self.is_postgres();
         let page = task_query::page(user_id, query, postgres);
         let (mut tasks, total): (Vec<Task>, Option<i64>) = with_pool!(self, pool => {
-            let mut sql = sqlx::query(&page.text);
-            for arg in &page.args {
-                sql = match arg {
-                    Arg::Text(value) => sql.bind(value),
-                    Arg::Int(value) => sql.bind(value),
-                    Arg::Time(value) => sql.bind(value),
-                    Arg::Bool(value) => sql.bind(value),
-                };
-            }
+            let sql = bound!(sqlx::query(&page.text), page);
             match sql.fetch_all(pool).await {
                 Ok(rows) => {
                     let total = match rows.first() {
@@ -288,15 +297,7 @@ impl Db {
         let postgres = self.is_postgres();
         let page = task_query::page(user_id, query, postgres);
         let mut end = with_pool!(self, pool => {
-            let mut sql = sqlx::query(&page.text);
-            for arg in &page.args {
-                sql = match arg {
-                    Arg::Text(value) => sql.bind(value),
-                    Arg::Int(value) => sql.bind(value),
-                    Arg::Time(value) => sql.bind(value),
-                    Arg::Bool(value) => sql.bind(value),
-                };
-            }
+            let sql = bound!(sqlx::query(&page.text), page);
             task_rows::write_page(sql.fetch(pool), user_id, query, out).await
         })?;
         if end.total.is_none() {
@@ -308,15 +309,7 @@ impl Db {
     async fn count_tasks(&self, user_id: &str, query: &TaskQuery) -> sqlx::Result<i64> {
         let count = task_query::count(user_id, query, self.is_postgres());
         with_pool!(self, pool => {
-            let mut sql = sqlx::query_scalar(&count.text);
-            for arg in &count.args {
-                sql = match arg {
-                    Arg::Text(value) => sql.bind(value),
-                    Arg::Int(value) => sql.bind(value),
-                    Arg::Time(value) => sql.bind(value),
-                    Arg::Bool(value) => sql.bind(value),
-                };
-            }
+            let sql = bound!(sqlx::query_scalar(&count.text), count);
             sql.fetch_one(pool).await
         })
     }
