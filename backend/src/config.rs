@@ -72,6 +72,9 @@ pub struct Config {
     pub auth_attempts_per_minute: u32,
     /// Tasks one user may have.
     pub task_limit: u32,
+    /// Upper bound of one chat turn, waiting for the conversation and every
+    /// language-model round included; then the built-in agent answers.
+    pub turn_deadline: Duration,
     /// Header, body and idle timeouts, body size, and the connection cap.
     pub server: common::serve::Limits,
 }
@@ -151,6 +154,7 @@ impl Config {
             hash_queue: parse(&lookup, "HASH_QUEUE", 64)?,
             auth_attempts_per_minute: parse(&lookup, "AUTH_ATTEMPTS_PER_MINUTE", 30)?,
             task_limit: parse(&lookup, "TASK_LIMIT", 10_000)?,
+            turn_deadline: Duration::from_secs(parse(&lookup, "CHAT_TURN_DEADLINE_SECS", 30)?.max(1)),
             server: common::serve::Limits::from_lookup(&lookup).map_err(ConfigError::Server)?,
         })
     }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{
+    reply::ReplySink,
     tools::{self, Caller, ToolCall, ToolError},
     Reply,
 };
@@ -178,7 +179,29 @@ impl LlmAgent {
         &self.config.model
     }
 
-    pub async fn respond(&self, caller: &Caller<'_>, history: &[Message], text: &str) -> Result<Reply, LlmFailure> {
+    pub async fn respond(
+        &self,
+        caller: &Caller<'_>,
+        history: &[Message],
+        text: &str,
+        sink: &mut ReplySink,
+        deadline: tokio::time::Instant,
+    ) -> Result<(), LlmError> {
+        let _ = deadline;
+        let reply = self.respond_whole(caller, history, text).await.map_err(|failure| {
+            for call in failure.tool_calls {
+                sink.record(call);
+            }
+            failure.error
+        })?;
+        for call in reply.tool_calls {
+            sink.record(call);
+        }
+        sink.say(&reply.response);
+        Ok(())
+    }
+
+    async fn respond_whole(&self, caller: &Caller<'_>, history: &[Message], text: &str) -> Result<Reply, LlmFailure> {
         let mut messages = history_messages(history);
         messages.push(WireMessage::text("user", text));
         let mut calls: Vec<ToolCall> = Vec::new();

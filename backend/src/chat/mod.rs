@@ -4,12 +4,16 @@
 pub mod builtin;
 pub mod llm;
 pub mod mcp;
+pub mod reply;
 pub mod routes;
 pub mod tools;
 
 use std::sync::Arc;
 
+use tokio::time::Instant;
+
 use crate::{config::LlmConfig, db::Message};
+use reply::ReplySink;
 use tools::{Caller, ToolCall, ToolError};
 
 /// What an agent produced for one user message.
@@ -41,35 +45,37 @@ impl Assistant {
         }
     }
 
-    /// Answers `text` given the conversation so far. When the language model
-    /// stays unavailable before anything was done, the built-in agent answers
-    /// instead, and says so.
-    pub async fn reply(&self, caller: &Caller<'_>, history: &[Message], text: &str) -> Result<Reply, ToolError> {
+    /// Answers `text` given the conversation so far, into `sink`. When the
+    /// language model stays unavailable, or the turn's `deadline` passes,
+    /// before any tool ran, the built-in agent answers instead and says so;
+    /// after a tool ran, the reply says what was done.
+    pub async fn reply(
+        &self,
+        caller: &Caller<'_>,
+        history: &[Message],
+        text: &str,
+        sink: &mut ReplySink,
+        deadline: Instant,
+    ) -> Result<(), ToolError> {
         let agent = match self {
-            Assistant::Builtin => return builtin::respond(caller, history, text).await,
+            Assistant::Builtin => return builtin::respond(caller, history, text, sink).await,
             Assistant::Llm(agent) => agent,
         };
-        match agent.respond(caller, history, text).await {
-            Ok(reply) => Ok(reply),
-            Err(llm::LlmFailure { error: llm::LlmError::Tool(tool_error), .. }) => Err(tool_error),
-            Err(llm::LlmFailure { error, tool_calls }) => {
-                tracing::warn!(%error, provider = agent.provider(), "language model unavailable");
-                if tool_calls.is_empty() {
-                    let mut reply = builtin::respond(caller, history, text).await?;
-                    reply.response = format!(
-                        "(The AI service is unavailable right now, so the built-in assistant answered.)\n{}",
-                        reply.response
-                    );
-                    return Ok(reply);
-                }
-                Ok(Reply {
-                    response: format!(
-                        "The AI service stopped responding part-way. I did {} step(s) shown below; your message is saved, please try again in a moment.",
-                        tool_calls.len()
-                    ),
-                    tool_calls,
-                })
-            }
+        let error = match agent.respond(caller, history, text, sink, deadline).await {
+            Ok(()) => return Ok(()),
+            Err(llm::LlmError::Tool(tool_error)) => return Err(tool_error),
+            Err(error) => error,
+        };
+        tracing::warn!(%error, provider = agent.provider(), "language model unavailable");
+        let gap = if sink.text().is_empty() { "" } else { "\n\n" };
+        if sink.tool_calls().is_empty() {
+            sink.say(&format!("{gap}(The AI service is unavailable right now, so the built-in assistant answered.)\n"));
+            return builtin::respond(caller, history, text, sink).await;
         }
+        sink.say(&format!(
+            "{gap}The AI service stopped responding part-way. I did {} step(s) shown below; your message is saved, please try again in a moment.",
+            sink.tool_calls().len()
+        ));
+        Ok(())
     }
 }

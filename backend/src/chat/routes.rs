@@ -121,7 +121,10 @@ pub async fn chat(
 
     let zone = request.timezone.as_deref().map(validate::timezone).transpose()?;
     let caller = Caller { db, user_id: user.id(), task_limit: state.config.task_limit, zone };
-    let reply = state.assistant.reply(&caller, &history, text).await?;
+    let deadline = tokio::time::Instant::now() + state.config.turn_deadline;
+    let mut sink = super::reply::ReplySink::new(None);
+    state.assistant.reply(&caller, &history, text, &mut sink, deadline).await?;
+    let reply = sink.finish();
     let tool_calls = (!reply.tool_calls.is_empty())
         .then(|| serde_json::to_string(&reply.tool_calls))
         .transpose()

@@ -3,6 +3,9 @@
 //! "Delete the meeting task"). It reads a message into an [`Intent`], runs
 //! the registry's tools, and answers in a sentence.
 
+pub mod intent;
+pub mod parse;
+
 use serde_json::{json, Value};
 
 use super::tools::Caller;
@@ -247,12 +250,22 @@ const PENDING_WORDS: &[&str] = &[
 const COMPLETED_WORDS: &[&str] = &["completed", "complete", "done", "finished", "accomplished", "did i", "closed"];
 
 /// Answers one message.
-pub async fn respond(caller: &Caller<'_>, history: &[Message], text: &str) -> Result<Reply, ToolError> {
+pub async fn respond(
+    caller: &Caller<'_>,
+    history: &[Message],
+    text: &str,
+    sink: &mut super::reply::ReplySink,
+) -> Result<(), ToolError> {
     let intent = match follow_up(history, text) {
         Some(intent) => intent,
         None => parse(text),
     };
-    Turn { caller, calls: Vec::new() }.run(intent).await
+    let reply = Turn { caller, calls: Vec::new() }.run(intent).await?;
+    for call in reply.tool_calls {
+        sink.record(call);
+    }
+    sink.say(&reply.response);
+    Ok(())
 }
 
 /// Reads a message. Pure, so the phrase table can be tested without a database.

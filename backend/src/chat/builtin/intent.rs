@@ -1,0 +1,102 @@
+//! What one message asks for, as the parser reads it: typed, complete with
+//! dates in the user's time zone, and without looking at the user's tasks
+//! (finding "the rent one" among them is the executor's job).
+//!
+//! The arguments are the tools' own argument types, so what the built-in
+//! agent runs is exactly what a language model or an MCP client could send.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::chat::tools::args::{AddTask, ListTasks, UpdateTask};
+
+/// When and where a message is read: "tomorrow at 5pm" is the user's
+/// tomorrow, at 5pm on the user's clock.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Clock {
+    pub now: DateTime<Utc>,
+    pub zone: Tz,
+}
+
+/// The language a message is written in; the reply uses the same one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    English,
+    Urdu,
+}
+
+/// A message, read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    pub intent: Intent,
+    pub language: Language,
+}
+
+/// What the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    /// Add a task. `then_complete`: "add buy eggs and mark it done".
+    Add { task: AddTask, then_complete: bool },
+    /// List, filter or search ("What's due today?", "Find tasks about rent").
+    List(ListTasks),
+    /// Mark one task done.
+    Complete(Target),
+    /// Mark one task not done ("Reopen the groceries task").
+    Reopen(Target),
+    /// Delete one task.
+    Delete(Target),
+    /// Delete every task the filter matches ("Delete all completed tasks"):
+    /// the executor lists them and asks first.
+    DeleteAll(ListTasks),
+    /// Change one task. `changes.task_id` is 0: the executor sets it once it
+    /// has found the target. Only the fields the user named are set.
+    Update { target: Target, changes: UpdateTask },
+    /// An answer to a question the assistant asked: "yes", "go ahead", "ہاں".
+    Yes,
+    /// "no", "cancel", "never mind", "نہیں".
+    No,
+    /// An answer to "which one?": "task 3", "3", "the second one".
+    Choice(Choice),
+    /// A verb we know, without what it needs ("Delete", "Rename task 2").
+    Incomplete(Verb),
+    Greeting,
+    Thanks,
+    Help,
+    Unknown,
+}
+
+/// Which task the user means.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// "task 3", "#3", "number 3".
+    Id(i64),
+    /// "the meeting task", "the rent one", "'book flights'": words of its title.
+    Name(String),
+    /// "it", "that", "this one": the task named last in the conversation.
+    It,
+}
+
+/// An answer to "which one?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// A bare number or "task 3": a task number (or, failing that, a
+    /// position in the list offered).
+    Number(i64),
+    /// "the first", "the second one", "2nd": 1-based position in the list offered.
+    Position(usize),
+    /// "the last one".
+    Last,
+}
+
+/// The verbs of [`Intent::Incomplete`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Add,
+    Complete,
+    Reopen,
+    Delete,
+    Update,
+}
