@@ -1,5 +1,6 @@
 //! The service plumbing shared by the backend and the frontend.
 
+pub mod due;
 pub mod logging;
 pub mod probe;
 pub mod secret_file;

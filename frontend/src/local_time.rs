@@ -6,11 +6,7 @@
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-/// The time a due date without a time stands for.
-pub const END_OF_DAY: NaiveTime = match NaiveTime::from_hms_opt(23, 59, 0) {
-    Some(time) => time,
-    None => panic!("23:59 is a time"),
-};
+pub use common::due::END_OF_DAY;
 
 /// The user's zone; an unknown name reads as UTC.
 #[derive(Clone, Copy, Debug)]
