@@ -127,8 +127,10 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The status and the body the client gets (internals are logged, not
+    /// sent): as a response, or as a streamed turn's `error` event.
+    pub fn into_body(self) -> (StatusCode, ErrorBody) {
         let (status, code) = self.status_and_code();
         let message = match &self {
             // Never echo internals to the client; log them instead.
@@ -150,11 +152,22 @@ impl IntoResponse for ApiError {
             ApiError::Invalid { field, .. } => Some(field.to_string()),
             _ => None,
         };
-        let mut response = (status, Json(ErrorBody { error: code.into(), message, field })).into_response();
+        (status, ErrorBody { error: code.into(), message, field })
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let retry_after = match &self {
+            ApiError::TooManyRequests { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        };
+        let (status, body) = self.into_body();
+        let mut response = (status, Json(body)).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
         }
-        if let ApiError::TooManyRequests { retry_after, .. } = &self {
+        if let Some(retry_after) = retry_after {
             let seconds = retry_after.as_secs_f64().ceil().max(1.0) as u64;
             response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
         }

@@ -6,13 +6,16 @@ pub mod llm;
 pub mod mcp;
 pub mod reply;
 pub mod routes;
+pub mod stream;
 pub mod tools;
+pub mod turn;
 
 use std::sync::Arc;
 
 use tokio::time::Instant;
 
 use crate::{config::LlmConfig, db::Message};
+use builtin::state::ChatState;
 use reply::ReplySink;
 use tools::{Caller, ToolCall, ToolError};
 
@@ -45,7 +48,8 @@ impl Assistant {
         }
     }
 
-    /// Answers `text` given the conversation so far, into `sink`. When the
+    /// Answers `text` given the conversation so far (and the built-in
+    /// agent's `state`), into `sink`. When the
     /// language model stays unavailable, or the turn's `deadline` passes,
     /// before any tool ran, the built-in agent answers instead and says so;
     /// after a tool ran, the reply says what was done.
@@ -54,11 +58,12 @@ impl Assistant {
         caller: &Caller<'_>,
         history: &[Message],
         text: &str,
+        state: &mut ChatState,
         sink: &mut ReplySink,
         deadline: Instant,
     ) -> Result<(), ToolError> {
         let agent = match self {
-            Assistant::Builtin => return builtin::respond(caller, history, text, sink).await,
+            Assistant::Builtin => return builtin::respond(caller, text, state, sink).await,
             Assistant::Llm(agent) => agent,
         };
         let error = match agent.respond(caller, history, text, sink, deadline).await {
@@ -70,7 +75,7 @@ impl Assistant {
         let gap = if sink.text().is_empty() { "" } else { "\n\n" };
         if sink.tool_calls().is_empty() {
             sink.say(&format!("{gap}(The AI service is unavailable right now, so the built-in assistant answered.)\n"));
-            return builtin::respond(caller, history, text, sink).await;
+            return builtin::respond(caller, text, state, sink).await;
         }
         sink.say(&format!(
             "{gap}The AI service stopped responding part-way. I did {} step(s) shown below; your message is saved, please try again in a moment.",

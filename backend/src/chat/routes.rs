@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::{
     extract::State,
-    http::StatusCode,
+    http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, patch, post},
     Router,
@@ -16,11 +16,17 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::tools::{Caller, ToolCall};
+use tokio::sync::mpsc;
+
+use super::{
+    stream,
+    tools::ToolCall,
+    turn::{self, TurnRequest},
+};
 use crate::{
     app::AppState,
     auth::AuthUser,
-    db::{Conversation, Message, NewMessage},
+    db::{Conversation, Message},
     error::{
         extract::{Json, Path},
         ApiError, ApiResult, ErrorBody,
@@ -96,6 +102,7 @@ pub struct ConversationPath {
 pub async fn chat(
     user: AuthUser,
     State(state): State<AppState>,
+    headers: HeaderMap,
     key: IdempotencyKey,
     Json(request): Json<ChatRequest>,
 ) -> ApiResult<Response> {
@@ -106,6 +113,7 @@ pub async fn chat(
     if text.chars().count() > MESSAGE_MAX || text.contains('\0') {
         return Err(ApiError::Validation(format!("message must be at most {MESSAGE_MAX} characters of text")));
     }
+    let zone = request.timezone.as_deref().map(validate::timezone).transpose()?;
     let db = &state.db;
     let keyed = key.for_request("POST /chat", &request)?;
     let claimed = match idempotency::begin(db, user.id(), keyed, StatusCode::OK, TURN_WAIT).await? {
@@ -116,29 +124,23 @@ pub async fn chat(
         Some(id) => db.get_conversation(user.id(), id).await?.ok_or(ApiError::NotFound("conversation"))?,
         None => db.create_conversation(user.id()).await?,
     };
-    let history = db.list_messages(user.id(), conversation.id).await?;
-    db.add_message(user.id(), conversation.id, NewMessage { role: "user", content: text, tool_calls: None }).await?;
-
-    let zone = request.timezone.as_deref().map(validate::timezone).transpose()?;
-    let caller = Caller { db, user_id: user.id(), task_limit: state.config.task_limit, zone };
-    let deadline = tokio::time::Instant::now() + state.config.turn_deadline;
-    let mut sink = super::reply::ReplySink::new(None);
-    state.assistant.reply(&caller, &history, text, &mut sink, deadline).await?;
-    let reply = sink.finish();
-    let tool_calls = (!reply.tool_calls.is_empty())
-        .then(|| serde_json::to_string(&reply.tool_calls))
-        .transpose()
-        .map_err(anyhow::Error::from)?;
-    db.add_message(user.id(), conversation.id, NewMessage { role: "assistant", content: &reply.response, tool_calls })
-        .await?;
-    tracing::info!(conversation_id = conversation.id, tools = reply.tool_calls.len(), "chat turn");
-    let answer =
-        ChatResponse { conversation_id: conversation.id, response: reply.response, tool_calls: reply.tool_calls };
-    // The turn is done and stored: answer it even if its replay could not be kept.
-    if let Err(error) = claimed.answer(&answer).await {
-        tracing::warn!(%error, "could not keep the answer for retries with this Idempotency-Key");
+    let turn =
+        TurnRequest { user_id: user.id().to_string(), conversation_id: conversation.id, text: text.into(), zone };
+    if !wants_stream(&headers) {
+        // Its own task all the same: a client that gives up does not cut a turn short.
+        let answer =
+            tokio::spawn(turn::run(state.clone(), turn, claimed, None)).await.map_err(anyhow::Error::from)??;
+        return Ok(axum::Json(answer).into_response());
     }
-    Ok(axum::Json(answer).into_response())
+    let (events, received) = mpsc::unbounded_channel();
+    let finished = tokio::spawn(turn::run(state.clone(), turn, claimed, Some(events)));
+    Ok(stream::sse(received, finished).into_response())
+}
+
+fn wants_stream(headers: &HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT).iter().filter_map(|value| value.to_str().ok()).any(|value| {
+        value.split(',').any(|kind| kind.split(';').next().is_some_and(|kind| kind.trim() == "text/event-stream"))
+    })
 }
 
 #[utoipa::path(get, path = "/api/{user_id}/conversations", tag = "chat", params(UserPath),

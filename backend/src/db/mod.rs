@@ -5,6 +5,7 @@
 //! pool is configured. Only the migrations differ per store.
 
 mod api_tokens;
+mod chat_turns;
 mod conversations;
 mod idempotency;
 mod outage;
@@ -19,6 +20,7 @@ mod timestamp;
 mod users;
 
 pub use api_tokens::{ApiToken, TokenOwner};
+pub use chat_turns::TurnClaim;
 pub use conversations::{Conversation, Message, NewMessage};
 pub use idempotency::{Claim, Created, Keyed, KEY_TTL};
 pub use outage::Outage;

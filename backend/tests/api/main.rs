@@ -4,6 +4,7 @@
 #[macro_use]
 mod helpers;
 
+mod assistant;
 mod chat;
 mod faults;
 mod llm;

@@ -39,7 +39,10 @@ pub struct Parsed {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intent {
     /// Add a task. `then_complete`: "add buy eggs and mark it done".
-    Add { task: AddTask, then_complete: bool },
+    Add {
+        task: AddTask,
+        then_complete: bool,
+    },
     /// List, filter or search ("What's due today?", "Find tasks about rent").
     List(ListTasks),
     /// Mark one task done.
@@ -53,7 +56,10 @@ pub enum Intent {
     DeleteAll(ListTasks),
     /// Change one task. `changes.task_id` is 0: the executor sets it once it
     /// has found the target. Only the fields the user named are set.
-    Update { target: Target, changes: UpdateTask },
+    Update {
+        target: Target,
+        changes: UpdateTask,
+    },
     /// An answer to a question the assistant asked: "yes", "go ahead", "ہاں".
     Yes,
     /// "no", "cancel", "never mind", "نہیں".

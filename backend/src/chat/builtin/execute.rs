@@ -1,0 +1,312 @@
+//! The turn executor: acts on a parsed intent through the typed tools,
+//! records each call, asks when the target is unclear, and asks before
+//! deleting more than one task.
+
+use chrono::Utc;
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{
+    intent::{Choice, Clock, Intent, Parsed, Target, Verb},
+    lookup::{pick, Pick},
+    say::Say,
+    state::{ChatState, OneTask, Pending, PendingAction},
+};
+use crate::{
+    chat::{
+        reply::ReplySink,
+        tools::{
+            self,
+            args::{AddTask, ListTasks, TaskId, TaskList, TaskOutcome, TaskSummary, UpdateTask},
+            core, Caller, ToolCall, ToolError,
+        },
+    },
+    task::list::{StatusFilter, PAGE_MAX},
+};
+
+/// One turn of the built-in agent.
+pub struct Turn<'a, 'c> {
+    pub caller: &'a Caller<'c>,
+    pub sink: &'a mut ReplySink,
+    pub state: &'a mut ChatState,
+    pub clock: Clock,
+    pub say: Say,
+}
+
+/// A tool's answer, or the recoverable error to explain to the user.
+type Outcome<T> = Result<T, ToolError>;
+
+impl Turn<'_, '_> {
+    /// Answers `parsed`, given the question the assistant may have asked.
+    pub async fn run(mut self, parsed: Parsed) -> Result<(), ToolError> {
+        let pending = self.state.take_pending(self.clock.now);
+        match (pending, parsed.intent) {
+            (Some(pending), intent) => self.answer(pending, intent).await,
+            (None, Intent::Yes | Intent::No | Intent::Choice(_)) => {
+                let text = self.say.nothing_asked();
+                self.tell(text)
+            }
+            (None, intent) => self.act(intent).await,
+        }
+    }
+
+    /// A message that follows a question: its answer, or something new.
+    async fn answer(&mut self, pending: Pending, intent: Intent) -> Result<(), ToolError> {
+        match (pending.action, intent) {
+            (PendingAction::DeleteTasks { task_ids }, Intent::Yes) => self.delete_all(&task_ids).await,
+            (PendingAction::Choose { act, candidates }, Intent::Choice(choice)) => match chosen(choice, &candidates) {
+                Some(task_id) => self.act_on(task_id, act).await,
+                None => {
+                    let text = self.say.pick_a_number();
+                    self.state.pending = Some(Pending { action: PendingAction::Choose { act, candidates }, ..pending });
+                    self.sink.say(&text);
+                    Ok(())
+                }
+            },
+            (_, Intent::No) => {
+                let text = self.say.kept();
+                self.tell(text)
+            }
+            // An answer of the wrong kind: ask again, keep the question open.
+            (action @ PendingAction::DeleteTasks { .. }, Intent::Choice(_))
+            | (action @ PendingAction::Choose { .. }, Intent::Yes) => {
+                let text = match action {
+                    PendingAction::DeleteTasks { .. } => self.say.yes_or_no(),
+                    PendingAction::Choose { .. } => self.say.pick_a_number(),
+                };
+                self.state.pending = Some(Pending { action, ..pending });
+                self.sink.say(&text);
+                Ok(())
+            }
+            // Something else entirely: the question lapses.
+            (_, intent) => self.act(intent).await,
+        }
+    }
+
+    async fn act(&mut self, intent: Intent) -> Result<(), ToolError> {
+        match intent {
+            Intent::Add { task, then_complete } => self.add(task, then_complete).await,
+            Intent::List(query) => self.list(query).await,
+            Intent::Complete(target) => self.on_target(target, OneTask::Complete).await,
+            Intent::Reopen(target) => self.on_target(target, OneTask::Reopen).await,
+            Intent::Delete(target) => self.on_target(target, OneTask::Delete).await,
+            Intent::Update { target, changes } => self.on_target(target, OneTask::Update { changes }).await,
+            Intent::DeleteAll(query) => self.confirm_delete_all(query).await,
+            Intent::Incomplete(verb) => self.tell(self.say.incomplete(verb)),
+            Intent::Greeting => self.tell(self.say.greeting()),
+            Intent::Thanks => self.tell(self.say.thanks()),
+            Intent::Help => self.tell(self.say.capabilities()),
+            Intent::Yes | Intent::No | Intent::Choice(_) | Intent::Unknown => self.tell(self.say.unknown()),
+        }
+    }
+
+    /// Runs a typed tool and records the call as the JSON adapter would;
+    /// a database failure ends the turn, other failures are the user's to fix.
+    async fn record<A: Serialize, R: Serialize>(
+        &mut self,
+        tool: &str,
+        arguments: &A,
+        outcome: Result<R, ToolError>,
+    ) -> Result<Outcome<R>, ToolError> {
+        let result = match &outcome {
+            Ok(done) => serde_json::to_value(done).unwrap_or(Value::Null),
+            Err(error) if error.is_recoverable() => error.to_result(),
+            Err(_) => return outcome.map(Ok),
+        };
+        let arguments = serde_json::to_value(arguments).unwrap_or(Value::Null);
+        self.sink.record(ToolCall { tool: tool.into(), arguments, result });
+        Ok(outcome)
+    }
+
+    fn tell(&mut self, text: String) -> Result<(), ToolError> {
+        self.sink.say(&text);
+        Ok(())
+    }
+
+    /// Says why a tool could not do what was asked.
+    fn explain(&mut self, error: &ToolError) -> Result<(), ToolError> {
+        let text = match error {
+            ToolError::NotFound(id) => self.say.no_such_task(*id),
+            other => self.say.failed(&other.to_string()),
+        };
+        self.tell(text)
+    }
+
+    async fn add(&mut self, task: AddTask, then_complete: bool) -> Result<(), ToolError> {
+        let outcome = core::add(self.caller, task.clone()).await;
+        let added = match self.record(tools::ADD_TASK, &task, outcome).await? {
+            Ok(added) => added,
+            Err(error) => return self.explain(&error),
+        };
+        self.state.last_task = Some(added.task_id);
+        let due = task.due_at.map(|at| at.with_timezone(&Utc));
+        let text = self.say.added(&added, due, task.priority, task.tags.as_deref().unwrap_or_default());
+        self.sink.say(&text);
+        if then_complete {
+            self.sink.say("\n");
+            self.act_on(added.task_id, OneTask::Complete).await?;
+        }
+        Ok(())
+    }
+
+    async fn list(&mut self, query: ListTasks) -> Result<(), ToolError> {
+        let outcome = core::list(self.caller, query.clone()).await;
+        match self.record(tools::LIST_TASKS, &query, outcome).await? {
+            Ok(TaskList { tasks, total }) => {
+                if let [only] = tasks.as_slice() {
+                    self.state.last_task = Some(only.id);
+                }
+                let text = self.say.listed(&query, &tasks, total);
+                self.tell(text)
+            }
+            Err(error) => self.explain(&error),
+        }
+    }
+
+    /// Finds the task the user meant, then acts on it; or asks.
+    async fn on_target(&mut self, target: Target, act: OneTask) -> Result<(), ToolError> {
+        let name = match target {
+            Target::Id(id) => return self.act_on(id, act).await,
+            Target::It => match self.state.last_task {
+                Some(id) => return self.act_on(id, act).await,
+                None => return self.tell(self.say.which_task()),
+            },
+            Target::Name(name) => name,
+        };
+        let Some(tasks) = self.find(&name).await? else { return Ok(()) };
+        match pick(&tasks, &name, act == OneTask::Complete) {
+            Pick::One(id) => self.act_on(id, act).await,
+            Pick::None => self.tell(self.say.no_match(&name)),
+            Pick::Many(candidates) => {
+                let text = self.say.which(&name, &candidates, verb_of(&act));
+                let candidates = candidates.iter().map(|task| task.id).collect();
+                self.state.ask(PendingAction::Choose { act, candidates }, self.say.language, self.clock.now);
+                self.sink.say(&text);
+                Ok(())
+            }
+        }
+    }
+
+    /// The user's tasks a name may mean: those the search finds, else
+    /// (for a name spelt differently from the title) the most recent ones.
+    async fn find(&mut self, name: &str) -> Result<Option<Vec<TaskSummary>>, ToolError> {
+        let searched = ListTasks {
+            status: Some(StatusFilter::All),
+            q: Some(name.into()),
+            limit: Some(PAGE_MAX),
+            ..Default::default()
+        };
+        let everything = ListTasks { status: Some(StatusFilter::All), limit: Some(PAGE_MAX), ..Default::default() };
+        let outcome = core::list(self.caller, searched.clone()).await;
+        let query = match &outcome {
+            Ok(found) if !found.tasks.is_empty() => searched,
+            _ => everything,
+        };
+        let outcome = match query.q {
+            Some(_) => outcome,
+            None => core::list(self.caller, query.clone()).await,
+        };
+        match self.record(tools::LIST_TASKS, &query, outcome).await? {
+            Ok(list) => Ok(Some(list.tasks)),
+            Err(error) => {
+                self.explain(&error)?;
+                Ok(None)
+            }
+        }
+    }
+
+    async fn act_on(&mut self, task_id: i64, act: OneTask) -> Result<(), ToolError> {
+        self.state.last_task = Some(task_id);
+        let verb = verb_of(&act);
+        let (done, changes) = match act {
+            OneTask::Complete => {
+                let outcome = core::complete(self.caller, task_id).await;
+                (self.record(tools::COMPLETE_TASK, &TaskId { task_id }, outcome).await?, None)
+            }
+            OneTask::Delete => {
+                let outcome = core::delete(self.caller, task_id).await;
+                self.state.last_task = None;
+                (self.record(tools::DELETE_TASK, &TaskId { task_id }, outcome).await?, None)
+            }
+            OneTask::Reopen => {
+                let changes = UpdateTask { task_id, completed: Some(false), ..Default::default() };
+                let outcome = core::update(self.caller, changes.clone()).await;
+                (self.record(tools::UPDATE_TASK, &changes, outcome).await?, None)
+            }
+            OneTask::Update { changes } => {
+                let changes = UpdateTask { task_id, ..changes };
+                let outcome = core::update(self.caller, changes.clone()).await;
+                (self.record(tools::UPDATE_TASK, &changes, outcome).await?, Some(changes))
+            }
+        };
+        match done {
+            Ok(outcome) => {
+                let mut text = self.say.done(verb, &outcome);
+                if let Some(changes) = changes {
+                    text = format!("{}{}", text.trim_end_matches(['.', '۔']), self.say.changed(&changes));
+                    text.push(if self.say.language == super::intent::Language::Urdu { '۔' } else { '.' });
+                }
+                self.tell(text)
+            }
+            Err(error) => self.explain(&error),
+        }
+    }
+
+    /// Lists what "delete all …" would delete and asks first.
+    async fn confirm_delete_all(&mut self, query: ListTasks) -> Result<(), ToolError> {
+        let query = ListTasks { limit: Some(PAGE_MAX), ..query };
+        let outcome = core::list(self.caller, query.clone()).await;
+        let tasks = match self.record(tools::LIST_TASKS, &query, outcome).await? {
+            Ok(list) => list.tasks,
+            Err(error) => return self.explain(&error),
+        };
+        if tasks.is_empty() {
+            return self.tell(self.say.nothing_to_delete());
+        }
+        let text = self.say.confirm_delete(&tasks);
+        let task_ids = tasks.iter().map(|task| task.id).collect();
+        self.state.ask(PendingAction::DeleteTasks { task_ids }, self.say.language, self.clock.now);
+        self.sink.say(&text);
+        Ok(())
+    }
+
+    /// After a "yes": deletes exactly the tasks that were listed (those
+    /// already gone are skipped).
+    async fn delete_all(&mut self, task_ids: &[i64]) -> Result<(), ToolError> {
+        let mut deleted = 0;
+        for &task_id in task_ids {
+            let outcome: Outcome<TaskOutcome> = core::delete(self.caller, task_id).await;
+            if self.record(tools::DELETE_TASK, &TaskId { task_id }, outcome).await?.is_ok() {
+                deleted += 1;
+            }
+        }
+        self.state.last_task = None;
+        self.sink.say(&self.say.deleted_many(deleted));
+        Ok(())
+    }
+}
+
+fn verb_of(act: &OneTask) -> Verb {
+    match act {
+        OneTask::Complete => Verb::Complete,
+        OneTask::Reopen => Verb::Reopen,
+        OneTask::Delete => Verb::Delete,
+        OneTask::Update { .. } => Verb::Update,
+    }
+}
+
+/// The candidate an answer to "which one?" names: a task number among
+/// them, else a position in the list.
+fn chosen(choice: Choice, candidates: &[i64]) -> Option<i64> {
+    match choice {
+        Choice::Number(n) if candidates.contains(&n) => Some(n),
+        Choice::Number(n) => candidates.get(usize::try_from(n).ok()?.checked_sub(1)?).copied(),
+        Choice::Position(n) => candidates.get(n.checked_sub(1)?).copied(),
+        Choice::Last => candidates.last().copied(),
+    }
+}
+
+/// The clock a turn reads dates with: now, in the caller's zone.
+pub async fn clock(caller: &Caller<'_>) -> Result<Clock, ToolError> {
+    Ok(Clock { now: Utc::now(), zone: caller.zone().await? })
+}

@@ -1,0 +1,336 @@
+//! Everything the built-in assistant says, in English and in Urdu: the
+//! executor decides what to say, this module how.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use super::intent::{Language, Verb};
+use crate::{
+    chat::tools::args::{ListTasks, TaskOutcome, TaskSummary, UpdateTask},
+    task::{list::StatusFilter, Priority},
+};
+
+/// Tasks a list reply names; the rest are counted.
+pub const REPLY_LIST_MAX: usize = 20;
+
+/// The sentences of one reply, in the user's language and time zone.
+pub struct Say {
+    pub language: Language,
+    pub zone: Tz,
+}
+
+fn english(language: Language) -> bool {
+    language == Language::English
+}
+
+impl Say {
+    fn pick(&self, english_text: String, urdu_text: String) -> String {
+        if english(self.language) {
+            english_text
+        } else {
+            urdu_text
+        }
+    }
+
+    /// "Mon 23 Nov 09:00", or the date alone for a due date without a time.
+    pub fn when(&self, at: DateTime<Utc>) -> String {
+        let local = at.with_timezone(&self.zone);
+        if local.time() == common::due::END_OF_DAY {
+            local.format("%a %-d %b").to_string()
+        } else {
+            local.format("%a %-d %b %H:%M").to_string()
+        }
+    }
+
+    /// ", due Mon 23 Nov, high priority, #home": what a task carries.
+    fn details(&self, due_at: Option<DateTime<Utc>>, priority: Option<Priority>, tags: &[String]) -> String {
+        let mut parts = Vec::new();
+        if let Some(due) = due_at {
+            parts.push(self.pick(format!("due {}", self.when(due)), format!("آخری تاریخ {}", self.when(due))));
+        }
+        if let Some(priority) = priority.filter(|p| *p != Priority::None) {
+            parts.push(self.pick(format!("{} priority", priority.as_str()), format!("ترجیح: {}", priority.as_str())));
+        }
+        parts.extend(tags.iter().map(|tag| format!("#{tag}")));
+        parts.iter().map(|part| format!(", {part}")).collect()
+    }
+
+    fn line(&self, task: &TaskSummary, show_done: bool) -> String {
+        let done = match (show_done && task.completed, self.language) {
+            (false, _) => "",
+            (true, Language::English) => " (done)",
+            (true, Language::Urdu) => " (مکمل)",
+        };
+        let details = self.details(task.due_at, Some(task.priority), &task.tags.0);
+        format!("\n- #{} {}{done}{details}", task.id, task.title)
+    }
+
+    pub fn added(
+        &self,
+        outcome: &TaskOutcome,
+        due_at: Option<DateTime<Utc>>,
+        priority: Option<Priority>,
+        tags: &[String],
+    ) -> String {
+        let details = self.details(due_at, priority, tags);
+        let (title, id) = (&outcome.title, outcome.task_id);
+        self.pick(
+            format!("Got it! I added \"{title}\" to your list (task #{id}{details})."),
+            format!("ٹھیک ہے! میں نے \"{title}\" آپ کی فہرست میں شامل کر دیا (کام نمبر {id}{details})۔"),
+        )
+    }
+
+    pub fn done(&self, verb: Verb, outcome: &TaskOutcome) -> String {
+        let (title, id) = (&outcome.title, outcome.task_id);
+        let next = match outcome.next_task_id {
+            Some(next) => self.pick(format!(" The next one is task #{next}."), format!(" اگلا کام نمبر {next} ہے۔")),
+            None => String::new(),
+        };
+        match verb {
+            Verb::Complete => self.pick(
+                format!("Nice work! I marked \"{title}\" (task #{id}) as complete.{next}"),
+                format!("شاباش! \"{title}\" (کام نمبر {id}) مکمل ہو گیا۔{next}"),
+            ),
+            Verb::Reopen => self.pick(
+                format!("I reopened \"{title}\" (task #{id}): it's pending again."),
+                format!("\"{title}\" (کام نمبر {id}) دوبارہ کھول دیا گیا۔"),
+            ),
+            Verb::Delete => self.pick(
+                format!("Done. I deleted \"{title}\" (task #{id})."),
+                format!("\"{title}\" (کام نمبر {id}) حذف کر دیا گیا۔"),
+            ),
+            Verb::Update | Verb::Add => self.pick(
+                format!("Updated task #{id}: it's now \"{title}\"."),
+                format!("کام نمبر {id} بدل دیا گیا: \"{title}\"۔"),
+            ),
+        }
+    }
+
+    /// What an update changed, after [`Say::done`].
+    pub fn changed(&self, changes: &UpdateTask) -> String {
+        let mut parts = Vec::new();
+        if let Some(due) = changes.due_at {
+            parts.push(self.pick(
+                format!("due {}", self.when(due.with_timezone(&Utc))),
+                format!("آخری تاریخ {}", self.when(due.with_timezone(&Utc))),
+            ));
+        }
+        if let Some(remind) = changes.remind_at {
+            parts.push(self.pick(
+                format!("reminder {}", self.when(remind.with_timezone(&Utc))),
+                format!("یاد دہانی {}", self.when(remind.with_timezone(&Utc))),
+            ));
+        }
+        if let Some(priority) = changes.priority {
+            parts.push(self.pick(format!("{} priority", priority.as_str()), format!("ترجیح: {}", priority.as_str())));
+        }
+        for tag in changes.add_tags.iter().chain(changes.tags.iter()).flatten() {
+            parts.push(format!("#{tag}"));
+        }
+        if changes.description.is_some() {
+            parts.push(self.pick("new description".into(), "نئی تفصیل".into()));
+        }
+        if let Some(rule) = changes.recurrence {
+            parts.push(self.pick(format!("repeats {}", rule.as_str()), format!("دہرانا: {}", rule.as_str())));
+        }
+        match parts.is_empty() {
+            true => String::new(),
+            false => format!(" ({})", parts.join(", ")),
+        }
+    }
+
+    pub fn listed(&self, query: &ListTasks, tasks: &[TaskSummary], total: i64) -> String {
+        let status = query.status.unwrap_or_default();
+        let filtered = query.q.is_some() || query.priority.is_some() || query.tag.is_some() || query.due.is_some();
+        if tasks.is_empty() {
+            return match (filtered, status) {
+                (true, _) => self.pick("No tasks match that.".into(), "ایسا کوئی کام نہیں ملا۔".into()),
+                (false, StatusFilter::All) => self.pick(
+                    "Your list is empty. Try \"Add a task to buy groceries\".".into(),
+                    "آپ کی فہرست خالی ہے۔ مثلاً کہیں: \"ایک کام شامل کریں: دودھ خریدنا\"".into(),
+                ),
+                (false, StatusFilter::Pending) => {
+                    self.pick("Nothing pending. You're all caught up!".into(), "کوئی کام باقی نہیں۔".into())
+                }
+                (false, StatusFilter::Completed) => {
+                    self.pick("You haven't completed any tasks yet.".into(), "ابھی تک کوئی کام مکمل نہیں ہوا۔".into())
+                }
+            };
+        }
+        let total = total.max(tasks.len() as i64);
+        let noun = if total == 1 { "task" } else { "tasks" };
+        let adjective = match status {
+            StatusFilter::All => "",
+            StatusFilter::Pending => " pending",
+            StatusFilter::Completed => " completed",
+        };
+        let mut text = match (filtered, self.language) {
+            (false, Language::English) => format!("You have {total}{adjective} {noun}:"),
+            (true, Language::English) => format!("{total}{adjective} {noun} match:"),
+            (_, Language::Urdu) => match status {
+                StatusFilter::Pending => format!("آپ کے {total} کام باقی ہیں:"),
+                StatusFilter::Completed => format!("آپ نے {total} کام مکمل کیے ہیں:"),
+                StatusFilter::All => format!("آپ کے {total} کام ہیں:"),
+            },
+        };
+        for task in tasks.iter().take(REPLY_LIST_MAX) {
+            text.push_str(&self.line(task, status == StatusFilter::All));
+        }
+        let shown = tasks.len().min(REPLY_LIST_MAX) as i64;
+        if total > shown {
+            let more = total - shown;
+            text.push_str(&self.pick(
+                format!("\n…and {more} more. The task page shows them all."),
+                format!("\n…اور {more} مزید۔ کاموں کا صفحہ سب دکھاتا ہے۔"),
+            ));
+        }
+        text
+    }
+
+    pub fn which(&self, name: &str, candidates: &[TaskSummary], verb: Verb) -> String {
+        let mut text = self.pick(
+            format!("I found {} tasks matching \"{name}\":", candidates.len()),
+            format!("\"{name}\" سے {} کام ملتے ہیں:", candidates.len()),
+        );
+        for task in candidates {
+            text.push_str(&self.line(task, true));
+        }
+        text.push('\n');
+        text.push_str(&self.pick(
+            format!("Which one should I {}? Reply with its number.", verb_word(verb)),
+            "کون سا؟ اس کا نمبر بتائیں۔".into(),
+        ));
+        text
+    }
+
+    pub fn confirm_delete(&self, tasks: &[TaskSummary]) -> String {
+        let n = tasks.len();
+        let mut text = self.pick(
+            format!("This would delete {n} {}:", if n == 1 { "task" } else { "tasks" }),
+            format!("یہ {n} کام حذف ہو جائیں گے:"),
+        );
+        for task in tasks.iter().take(REPLY_LIST_MAX) {
+            text.push_str(&self.line(task, false));
+        }
+        if n > REPLY_LIST_MAX {
+            text.push_str(&format!("\n… (+{})", n - REPLY_LIST_MAX));
+        }
+        text.push('\n');
+        text.push_str(&self.pick(
+            "Delete them? Reply \"yes\" to delete or \"no\" to keep them.".into(),
+            "کیا میں انہیں حذف کر دوں؟ \"ہاں\" یا \"نہیں\" میں جواب دیں۔".into(),
+        ));
+        text
+    }
+
+    pub fn deleted_many(&self, count: usize) -> String {
+        self.pick(format!("Done. I deleted {count} tasks."), format!("{count} کام حذف کر دیے گئے۔"))
+    }
+
+    pub fn kept(&self) -> String {
+        self.pick("OK, I left everything as it was.".into(), "ٹھیک ہے، میں نے کچھ نہیں بدلا۔".into())
+    }
+
+    pub fn nothing_to_delete(&self) -> String {
+        self.pick("There is nothing to delete.".into(), "حذف کرنے کو کچھ نہیں۔".into())
+    }
+
+    pub fn yes_or_no(&self) -> String {
+        self.pick("Please answer \"yes\" or \"no\".".into(), "براہِ کرم \"ہاں\" یا \"نہیں\" میں جواب دیں۔".into())
+    }
+
+    pub fn pick_a_number(&self) -> String {
+        self.pick(
+            "Which one? Reply with its number, or say \"cancel\".".into(),
+            "کون سا؟ اس کا نمبر بتائیں، یا \"منسوخ\" کہیں۔".into(),
+        )
+    }
+
+    pub fn nothing_asked(&self) -> String {
+        self.pick(
+            format!("I wasn't waiting for an answer. {}", self.capabilities()),
+            format!("میں کسی جواب کا منتظر نہیں تھا۔ {}", self.capabilities()),
+        )
+    }
+
+    pub fn no_such_task(&self, id: i64) -> String {
+        self.pick(
+            format!("I couldn't find task #{id} in your list. Say \"show my tasks\" to see the numbers."),
+            format!("مجھے کام نمبر {id} نہیں ملا۔ \"میرے کام دکھائیں\" کہہ کر نمبر دیکھیں۔"),
+        )
+    }
+
+    pub fn no_match(&self, name: &str) -> String {
+        self.pick(
+            format!("I couldn't find a task matching \"{name}\". Say \"show my tasks\" to see what's there."),
+            format!("مجھے \"{name}\" سے ملتا کوئی کام نہیں ملا۔"),
+        )
+    }
+
+    /// "it" with no task named before.
+    pub fn which_task(&self) -> String {
+        self.pick(
+            "Which task do you mean? Say its number (\"task 3\") or part of its title.".into(),
+            "کون سا کام؟ اس کا نمبر یا نام بتائیں۔".into(),
+        )
+    }
+
+    pub fn failed(&self, error: &str) -> String {
+        self.pick(format!("I couldn't do that: {error}."), format!("یہ نہیں ہو سکا: {error}۔"))
+    }
+
+    pub fn incomplete(&self, verb: Verb) -> String {
+        match verb {
+            Verb::Add => self.pick(
+                "What should the task say? For example: \"Add a task to buy groceries\".".into(),
+                "کام میں کیا لکھوں؟ مثلاً: \"ایک کام شامل کریں: دودھ خریدنا\"".into(),
+            ),
+            Verb::Update => self.pick(
+                "Which task, and what should change? For example: \"Change task 1 to 'Call mom tonight'\".".into(),
+                "کون سا کام، اور کیا بدلوں؟ مثلاً: کام 1 کو \"امی کو فون\" میں بدلیں".into(),
+            ),
+            verb => self.pick(
+                format!(
+                    "Which task should I {}? You can say its number (\"task 3\") or part of its title.",
+                    verb_word(verb)
+                ),
+                "کون سا کام؟ اس کا نمبر یا نام بتائیں۔".into(),
+            ),
+        }
+    }
+
+    pub fn greeting(&self) -> String {
+        self.pick(
+            format!("Hi! I'm your todo assistant. {}", self.capabilities()),
+            format!("السلام علیکم! میں آپ کے کاموں کا مددگار ہوں۔ {}", self.capabilities()),
+        )
+    }
+
+    pub fn thanks(&self) -> String {
+        self.pick("You're welcome! Anything else on your list?".into(), "خوشی ہوئی! اور کچھ؟".into())
+    }
+
+    pub fn unknown(&self) -> String {
+        self.pick(
+            format!("Sorry, I didn't understand that. {}", self.capabilities()),
+            format!("معاف کیجیے، میں سمجھ نہیں سکا۔ {}", self.capabilities()),
+        )
+    }
+
+    pub fn capabilities(&self) -> String {
+        self.pick(
+            "I can add, list, find, complete, reopen, change and delete your tasks, with due dates, priorities, tags and reminders. Try \"Add pay rent tomorrow at 9am, high priority #home\", \"What's due today?\", \"Mark task 3 as complete\" or \"Delete the meeting task\".".into(),
+            "میں آپ کے کام شامل، ظاہر، مکمل، تبدیل اور حذف کر سکتا ہوں۔ مثلاً: \"ایک کام شامل کریں: دودھ خریدنا\"، \"میرے کام دکھائیں\"، \"کام 3 مکمل کریں\"۔".into(),
+        )
+    }
+}
+
+fn verb_word(verb: Verb) -> &'static str {
+    match verb {
+        Verb::Add => "add",
+        Verb::Complete => "complete",
+        Verb::Reopen => "reopen",
+        Verb::Delete => "delete",
+        Verb::Update => "change",
+    }
+}

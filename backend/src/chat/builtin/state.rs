@@ -1,0 +1,69 @@
+//! What the built-in assistant remembers between turns of a conversation,
+//! stored with the conversation as data (never re-read from its own
+//! wording): the task named last, and the question it is waiting on.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::intent::Language;
+use crate::chat::tools::args::UpdateTask;
+
+/// How long a question or confirmation stays open.
+pub const PENDING_TTL: Duration = Duration::minutes(10);
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChatState {
+    /// The task named last: what "it" and "that" mean.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_task: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Pending>,
+}
+
+/// A question the assistant asked, with what it will do with the answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    pub action: PendingAction,
+    pub language: Language,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PendingAction {
+    /// "Delete all completed tasks": exactly these tasks, after a "yes".
+    DeleteTasks { task_ids: Vec<i64> },
+    /// "Which one?": act on the candidate the user picks.
+    Choose { act: OneTask, candidates: Vec<i64> },
+}
+
+/// An action on one task, waiting for the task to be chosen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "verb", rename_all = "snake_case")]
+pub enum OneTask {
+    Complete,
+    Reopen,
+    Delete,
+    Update { changes: UpdateTask },
+}
+
+impl ChatState {
+    /// Reads what the last turn stored; anything unreadable (an older
+    /// shape) is forgotten rather than guessed at.
+    pub fn load(stored: Option<&str>) -> ChatState {
+        stored.and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default()
+    }
+
+    pub fn store(&self) -> Option<String> {
+        (*self != ChatState::default()).then(|| serde_json::to_string(self).expect("the chat state serialises"))
+    }
+
+    /// The open question, unless it has expired.
+    pub fn take_pending(&mut self, now: DateTime<Utc>) -> Option<Pending> {
+        self.pending.take().filter(|pending| pending.expires_at > now)
+    }
+
+    pub fn ask(&mut self, action: PendingAction, language: Language, now: DateTime<Utc>) {
+        self.pending = Some(Pending { action, language, expires_at: now + PENDING_TTL });
+    }
+}

@@ -1,0 +1,116 @@
+//! One chat turn, from the user's message to the stored reply.
+//!
+//! A turn runs as its own task, so a client that disconnects mid-answer
+//! does not cancel it: what the assistant did is stored either way. Turns
+//! on one conversation take a lease first, so that each user message is
+//! followed by its own reply in the history, on any replica.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use chrono_tz::Tz;
+use tokio::{sync::mpsc::UnboundedSender, time::Instant};
+
+use super::{
+    builtin::state::ChatState,
+    reply::{ReplySink, TurnEvent},
+    routes::ChatResponse,
+    tools::Caller,
+};
+use crate::{
+    app::AppState,
+    db::{NewMessage, TurnClaim},
+    error::{ApiError, ApiResult},
+    idempotency::Claimed,
+};
+
+/// How often a turn that waits for the conversation looks again.
+const LEASE_POLL: Duration = Duration::from_millis(25);
+/// How long a lease outlives its turn's deadline: the fallback answer and
+/// storing the reply come after the deadline.
+const LEASE_MARGIN: Duration = Duration::from_secs(10);
+
+/// What a turn is asked to do.
+pub struct TurnRequest {
+    pub user_id: String,
+    pub conversation_id: i64,
+    pub text: String,
+    /// The turn's time zone, when the client sent one.
+    pub zone: Option<Tz>,
+}
+
+/// Runs the turn to its end and stores it; `events` receives the reply as
+/// it is produced, while anyone listens.
+pub async fn run(
+    state: AppState,
+    request: TurnRequest,
+    claimed: Claimed,
+    events: Option<UnboundedSender<TurnEvent>>,
+) -> ApiResult<ChatResponse> {
+    let deadline = Instant::now() + state.config.turn_deadline;
+    let (db, user_id, id) = (&state.db, request.user_id.as_str(), request.conversation_id);
+    let holder = uuid::Uuid::new_v4().to_string();
+    let agent_state = wait_for_turn(&state, user_id, id, &holder, deadline).await?;
+
+    let result = async {
+        let history = db.list_messages(user_id, id).await?;
+        let user_message = NewMessage { role: "user", content: &request.text, tool_calls: None };
+        db.add_message(user_id, id, user_message).await?;
+        let caller = Caller { db, user_id, task_limit: state.config.task_limit, zone: request.zone };
+        let mut chat_state = ChatState::load(agent_state.as_deref());
+        let mut sink = ReplySink::new(events);
+        state.assistant.reply(&caller, &history, &request.text, &mut chat_state, &mut sink, deadline).await?;
+        Ok::<_, ApiError>((sink.finish(), chat_state))
+    }
+    .await;
+    let (reply, chat_state) = match result {
+        Ok(done) => done,
+        Err(error) => {
+            if let Err(release) = db.release_turn(user_id, id, &holder).await {
+                tracing::warn!(error = %release, "could not release the conversation; its lease runs out instead");
+            }
+            return Err(error);
+        }
+    };
+
+    let tool_calls = (!reply.tool_calls.is_empty())
+        .then(|| serde_json::to_string(&reply.tool_calls))
+        .transpose()
+        .map_err(anyhow::Error::from)?;
+    let stored = NewMessage { role: "assistant", content: &reply.response, tool_calls };
+    db.finish_turn(user_id, id, &holder, stored, chat_state.store().as_deref()).await?;
+    tracing::info!(conversation_id = id, tools = reply.tool_calls.len(), "chat turn");
+    let answer = ChatResponse { conversation_id: id, response: reply.response, tool_calls: reply.tool_calls };
+    // The turn is done and stored: answer it even if its replay could not be kept.
+    if let Err(error) = claimed.answer(&answer).await {
+        tracing::warn!(%error, "could not keep the answer for retries with this Idempotency-Key");
+    }
+    Ok(answer)
+}
+
+/// Takes the conversation's lease, waiting (within the deadline) while
+/// another turn holds it; returns the state the last turn left.
+async fn wait_for_turn(
+    state: &AppState,
+    user_id: &str,
+    id: i64,
+    holder: &str,
+    deadline: Instant,
+) -> ApiResult<Option<String>> {
+    let lease = state.config.turn_deadline + LEASE_MARGIN;
+    loop {
+        let until = Utc::now().timestamp_millis() + lease.as_millis() as i64;
+        match state.db.claim_turn(user_id, id, holder, until).await? {
+            TurnClaim::Held { agent_state } => return Ok(agent_state),
+            TurnClaim::Gone => return Err(ApiError::NotFound("conversation")),
+            TurnClaim::Busy if Instant::now() + LEASE_POLL >= deadline => {
+                return Err(ApiError::Coded {
+                    status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    code: "conversation_busy",
+                    message: "an earlier message in this conversation is still being answered; please retry".into(),
+                })
+            }
+            TurnClaim::Busy => tokio::time::sleep(LEASE_POLL).await,
+        }
+    }
+}

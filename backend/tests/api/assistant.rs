@@ -1,0 +1,332 @@
+//! The built-in assistant on the planning fields (SPEC 5.3), checked in the
+//! database: dates in the user's time zone, "it", questions and
+//! confirmations kept with the conversation, streaming, and ordered turns.
+
+use chrono::{DateTime, Datelike, Days, NaiveTime, Utc, Weekday};
+use chrono_tz::Tz;
+use reqwest::{header, Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{Store, TestApp, User};
+
+on_both_stores!(
+    planning_phrases_change_the_database,
+    it_means_the_task_named_last,
+    delete_all_asks_first_and_deletes_only_what_it_listed,
+    a_confirmation_survives_a_restart,
+    an_unclear_target_asks_and_changes_nothing,
+    urdu_is_understood_and_answered_in_urdu,
+    a_turn_streams_as_server_sent_events,
+    concurrent_turns_leave_an_ordered_history
+);
+
+const ZONE: &str = "Asia/Karachi";
+
+async fn say(app: &TestApp, user: &User, conversation: Option<i64>, message: &str) -> Value {
+    let mut body = json!({ "message": message, "timezone": ZONE });
+    if let Some(id) = conversation {
+        body["conversation_id"] = json!(id);
+    }
+    let (status, reply) =
+        app.request(Method::POST, &format!("/api/{}/chat", user.id), Some(&user.token), Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{message}: {reply}");
+    reply
+}
+
+async fn task(app: &TestApp, user: &User, id: i64) -> Value {
+    let (status, task) =
+        app.request(Method::GET, &format!("/api/{}/tasks/{id}", user.id), Some(&user.token), None).await;
+    assert_eq!(status, StatusCode::OK, "task {id}: {task}");
+    task
+}
+
+fn local(at: &Value) -> DateTime<Tz> {
+    let zone: Tz = ZONE.parse().unwrap();
+    DateTime::parse_from_rfc3339(at.as_str().expect("a date")).unwrap().with_timezone(&zone)
+}
+
+fn today() -> chrono::NaiveDate {
+    Utc::now().with_timezone(&ZONE.parse::<Tz>().unwrap()).date_naive()
+}
+
+fn tools(reply: &Value) -> Vec<&str> {
+    reply["tool_calls"].as_array().unwrap().iter().map(|call| call["tool"].as_str().unwrap()).collect()
+}
+
+fn created_id(reply: &Value) -> i64 {
+    let call = reply["tool_calls"].as_array().unwrap().iter().find(|call| call["tool"] == "add_task").expect("added");
+    call["result"]["task_id"].as_i64().unwrap()
+}
+
+async fn planning_phrases_change_the_database(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let user = app.new_user().await;
+
+    let reply = say(&app, &user, None, "Add pay rent tomorrow at 9am, high priority #home").await;
+    let rent = task(&app, &user, created_id(&reply)).await;
+    assert_eq!(rent["title"], "Pay rent", "{reply}");
+    assert_eq!(rent["priority"], "high");
+    assert_eq!(rent["tags"], json!(["home"]));
+    let due = local(&rent["due_at"]);
+    assert_eq!((due.date_naive(), due.time()), (today() + Days::new(1), NaiveTime::from_hms_opt(9, 0, 0).unwrap()));
+
+    let reply = say(&app, &user, None, "Remind me to call the bank on Friday at 3pm").await;
+    let bank = task(&app, &user, created_id(&reply)).await;
+    assert_eq!(bank["title"], "Call the bank");
+    assert_eq!(bank["due_at"], bank["remind_at"], "the reminder is at the due time");
+    let due = local(&bank["due_at"]);
+    assert_eq!((due.weekday(), due.time()), (Weekday::Fri, NaiveTime::from_hms_opt(15, 0, 0).unwrap()));
+    assert!(due.date_naive() > today() && due.date_naive() <= today() + Days::new(7), "the coming Friday: {due}");
+
+    let reply = say(&app, &user, None, "Water the plants every Monday").await;
+    let plants = task(&app, &user, created_id(&reply)).await;
+    assert_eq!((plants["title"].as_str(), plants["recurrence"].as_str()), (Some("Water the plants"), Some("weekly")));
+    assert_eq!(local(&plants["due_at"]).weekday(), Weekday::Mon);
+
+    for (phrase, argument, value) in [
+        ("What's due today?", "due", json!("today")),
+        ("What's overdue?", "due", json!("overdue")),
+        ("Show my high priority tasks", "priority", json!(["high"])),
+        ("Find tasks about rent", "q", json!("rent")),
+    ] {
+        let reply = say(&app, &user, None, phrase).await;
+        assert_eq!(tools(&reply), ["list_tasks"], "{phrase}: {reply}");
+        assert_eq!(reply["tool_calls"][0]["arguments"][argument], value, "{phrase}: {reply}");
+    }
+    let found = say(&app, &user, None, "Find tasks about rent").await;
+    assert!(found["response"].as_str().unwrap().contains("Pay rent"), "{found}");
+
+    let flights = app.create_task(&user, "book flights").await["id"].as_i64().unwrap();
+    say(&app, &user, None, "Rename \"book flights\" to \"book flights to Lahore\"").await;
+    assert_eq!(task(&app, &user, flights).await["title"], "Book flights to Lahore", "the whole new title is kept");
+    let mom = app.create_task(&user, "call mom").await["id"].as_i64().unwrap();
+    say(&app, &user, None, "rename call mom to call mom to say thanks").await;
+    assert_eq!(task(&app, &user, mom).await["title"], "Call mom to say thanks", "unquoted, too");
+
+    say(&app, &user, None, "Change the description of the rent task to \"before noon\"").await;
+    assert_eq!(task(&app, &user, rent["id"].as_i64().unwrap()).await["description"], "before noon");
+
+    let groceries = app.create_task(&user, "Buy groceries").await["id"].as_i64().unwrap();
+    app.request(Method::PATCH, &format!("/api/{}/tasks/{groceries}/complete", user.id), Some(&user.token), None).await;
+    say(&app, &user, None, "Reopen the groceries task").await;
+    assert_eq!(task(&app, &user, groceries).await["completed"], false);
+
+    let dentist = app.create_task(&user, "Dentist appointment").await["id"].as_i64().unwrap();
+    say(&app, &user, None, "Move the dentist task to next Tuesday").await;
+    let due = local(&task(&app, &user, dentist).await["due_at"]);
+    assert_eq!(due.weekday(), Weekday::Tue);
+    assert!(due.date_naive() > today(), "{due}");
+
+    say(&app, &user, None, &format!("Make task {dentist} high priority")).await;
+    say(&app, &user, None, &format!("Tag task {dentist} with work")).await;
+    let dentist = task(&app, &user, dentist).await;
+    assert_eq!((dentist["priority"].as_str(), &dentist["tags"]), (Some("high"), &json!(["work"])));
+}
+
+async fn it_means_the_task_named_last(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let user = app.new_user().await;
+    let reply = say(&app, &user, None, "Add buy eggs and mark it done").await;
+    assert_eq!(tools(&reply), ["add_task", "complete_task"], "{reply}");
+    let eggs = task(&app, &user, created_id(&reply)).await;
+    assert_eq!((eggs["title"].as_str(), eggs["completed"].as_bool()), (Some("Buy eggs"), Some(true)));
+
+    let reply = say(&app, &user, None, "Add call the plumber").await;
+    let conversation = reply["conversation_id"].as_i64();
+    let plumber = created_id(&reply);
+    say(&app, &user, conversation, "Mark it done").await;
+    assert_eq!(task(&app, &user, plumber).await["completed"], true);
+    say(&app, &user, conversation, "make it high priority").await;
+    assert_eq!(task(&app, &user, plumber).await["priority"], "high");
+
+    // "it" in a new conversation means nothing yet: the assistant asks.
+    let reply = say(&app, &user, None, "delete it").await;
+    assert!(tools(&reply).is_empty(), "{reply}");
+    assert_eq!(app.list_tasks(&user, "all").await.len(), 2);
+}
+
+async fn delete_all_asks_first_and_deletes_only_what_it_listed(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let user = app.new_user().await;
+    let mut done = Vec::new();
+    for title in ["Old report", "Old invoice", "Keep me"] {
+        let id = app.create_task(&user, title).await["id"].as_i64().unwrap();
+        if title != "Keep me" {
+            app.request(Method::PATCH, &format!("/api/{}/tasks/{id}/complete", user.id), Some(&user.token), None).await;
+            done.push(id);
+        }
+    }
+    let question = say(&app, &user, None, "Delete all completed tasks").await;
+    let text = question["response"].as_str().unwrap();
+    assert!(text.contains("Old report") && text.contains("Old invoice") && !text.contains("Keep me"), "{text}");
+    assert_eq!(tools(&question), ["list_tasks"], "it only looked");
+    assert_eq!(app.list_tasks(&user, "all").await.len(), 3, "nothing deleted before the answer");
+
+    // Completed after the question: not part of what was confirmed.
+    let later = app.create_task(&user, "Done later").await["id"].as_i64().unwrap();
+    app.request(Method::PATCH, &format!("/api/{}/tasks/{later}/complete", user.id), Some(&user.token), None).await;
+
+    let conversation = question["conversation_id"].as_i64();
+    let answer = say(&app, &user, conversation, "yes").await;
+    assert_eq!(tools(&answer), ["delete_task", "delete_task"], "{answer}");
+    let left: Vec<String> =
+        app.list_tasks(&user, "all").await.iter().map(|t| t["title"].as_str().unwrap().to_string()).collect();
+    assert_eq!(left, ["Keep me", "Done later"]);
+
+    // A "yes" with nothing asked does nothing; "no" keeps everything.
+    let again = say(&app, &user, conversation, "yes").await;
+    assert!(tools(&again).is_empty(), "{again}");
+    let question = say(&app, &user, conversation, "delete all completed tasks").await;
+    let kept = say(&app, &user, question["conversation_id"].as_i64(), "no").await;
+    assert!(tools(&kept).is_empty(), "{kept}");
+    assert_eq!(app.list_tasks(&user, "all").await.len(), 2);
+}
+
+async fn a_confirmation_survives_a_restart(store: Store) {
+    let mut app = TestApp::spawn(store).await;
+    let user = app.new_user().await;
+    let id = app.create_task(&user, "Finished thing").await["id"].as_i64().unwrap();
+    app.request(Method::PATCH, &format!("/api/{}/tasks/{id}/complete", user.id), Some(&user.token), None).await;
+    let question = say(&app, &user, None, "please delete all my completed tasks").await;
+    assert!(question["response"].as_str().unwrap().contains("Finished thing"), "{question}");
+
+    let store_handle = app.stop().await.unwrap();
+    let mut app = TestApp::spawn_with(crate::helpers::base_env(&store_handle.url)).await;
+    app.keep(store_handle);
+    let answer = say(&app, &user, question["conversation_id"].as_i64(), "Yes, go ahead").await;
+    assert_eq!(tools(&answer), ["delete_task"], "{answer}");
+    assert!(app.list_tasks(&user, "all").await.is_empty());
+}
+
+async fn an_unclear_target_asks_and_changes_nothing(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let user = app.new_user().await;
+    app.create_task(&user, "Pay rent").await;
+    app.create_task(&user, "Rent a car").await;
+    for phrase in ["Delete the rent task", "rename the rent one to Pay the landlord", "mark rent as done"] {
+        let reply = say(&app, &user, None, phrase).await;
+        assert_eq!(tools(&reply), ["list_tasks"], "{phrase}: {reply}");
+        assert!(reply["response"].as_str().unwrap().contains("Which one"), "{phrase}: {reply}");
+    }
+    let tasks = app.list_tasks(&user, "all").await;
+    let titles: Vec<&str> = tasks.iter().map(|t| t["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Pay rent", "Rent a car"]);
+    assert!(tasks.iter().all(|t| t["completed"] == false));
+}
+
+async fn urdu_is_understood_and_answered_in_urdu(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let user = app.new_user().await;
+    let reply = say(&app, &user, None, "ایک کام شامل کریں: دودھ خریدنا").await;
+    let milk = task(&app, &user, created_id(&reply)).await;
+    assert_eq!(milk["title"], "دودھ خریدنا");
+    let urdu =
+        |reply: &Value| reply["response"].as_str().unwrap().chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+    assert!(urdu(&reply), "answered in Urdu: {reply}");
+    let reply = say(&app, &user, None, "میرے کام دکھائیں").await;
+    assert_eq!(tools(&reply), ["list_tasks"], "{reply}");
+    assert!(urdu(&reply) && reply["response"].as_str().unwrap().contains("دودھ خریدنا"), "{reply}");
+}
+
+/// One event of a `text/event-stream` body.
+#[derive(Debug)]
+struct Event {
+    name: String,
+    data: String,
+}
+
+fn events(body: &str) -> Vec<Event> {
+    body.split("\n\n")
+        .filter_map(|block| {
+            let mut name = None;
+            let mut data = Vec::new();
+            for line in block.lines() {
+                if let Some(value) = line.strip_prefix("event:") {
+                    name = Some(value.trim().to_string());
+                } else if let Some(value) = line.strip_prefix("data:") {
+                    data.push(value.strip_prefix(' ').unwrap_or(value).to_string());
+                }
+            }
+            Some(Event { name: name?, data: data.join("\n") })
+        })
+        .collect()
+}
+
+async fn a_turn_streams_as_server_sent_events(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let user = app.new_user().await;
+    let response = app
+        .client
+        .post(format!("{}/api/{}/chat", app.base, user.id))
+        .bearer_auth(&user.token)
+        .header(header::ACCEPT, "text/event-stream")
+        .json(&json!({ "message": "Add buy eggs and mark it done", "timezone": ZONE }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let kind = response.headers()[header::CONTENT_TYPE].to_str().unwrap().to_string();
+    assert!(kind.starts_with("text/event-stream"), "{kind}");
+    let events = events(&response.text().await.unwrap());
+    let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names.iter().filter(|n| **n == "tool_call").count(), 2, "{names:?}");
+    assert_eq!(names.last(), Some(&"done"), "{names:?}");
+    assert!(names.contains(&"delta"), "{names:?}");
+    let streamed: String = events
+        .iter()
+        .filter(|e| e.name == "delta")
+        .map(|e| serde_json::from_str::<Value>(&e.data).unwrap()["text"].as_str().unwrap().to_string())
+        .collect();
+    let done: Value = serde_json::from_str(&events.last().unwrap().data).unwrap();
+    assert_eq!(done["response"], streamed.as_str(), "the answer is the deltas");
+    assert_eq!(done["tool_calls"].as_array().unwrap().len(), 2);
+    let conversation = done["conversation_id"].as_i64().unwrap();
+    let (_, messages) = app
+        .request(
+            Method::GET,
+            &format!("/api/{}/conversations/{conversation}/messages", user.id),
+            Some(&user.token),
+            None,
+        )
+        .await;
+    assert_eq!(messages[1]["content"], streamed.as_str(), "what is stored is what was streamed");
+
+    // Errors before the turn starts are plain JSON answers.
+    let response = app
+        .client
+        .post(format!("{}/api/{}/chat", app.base, user.id))
+        .bearer_auth(&user.token)
+        .header(header::ACCEPT, "text/event-stream")
+        .json(&json!({ "message": "hi", "conversation_id": 999 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+async fn concurrent_turns_leave_an_ordered_history(store: Store) {
+    const TURNS: usize = 20;
+    let app = TestApp::spawn(store).await;
+    let user = app.new_user().await;
+    let conversation = say(&app, &user, None, "hello").await["conversation_id"].as_i64();
+    let turns = (0..TURNS).map(|i| {
+        let (app, user) = (&app, &user);
+        async move { say(app, user, conversation, &format!("Add a task to buy thing {i}")).await }
+    });
+    let replies = futures_util::future::join_all(turns).await;
+    assert!(replies.iter().all(|reply| tools(reply) == ["add_task"]));
+    assert_eq!(app.list_tasks(&user, "all").await.len(), TURNS);
+
+    let path = format!("/api/{}/conversations/{}/messages", user.id, conversation.unwrap());
+    let (_, messages) = app.request(Method::GET, &path, Some(&user.token), None).await;
+    let messages = messages.as_array().unwrap();
+    assert_eq!(messages.len(), 2 * (TURNS + 1));
+    for pair in messages.chunks(2) {
+        assert_eq!((pair[0]["role"].as_str(), pair[1]["role"].as_str()), (Some("user"), Some("assistant")));
+        let asked = pair[0]["content"].as_str().unwrap();
+        if let Some(number) = asked.strip_prefix("Add a task to buy thing ") {
+            let answered = pair[1]["content"].as_str().unwrap();
+            assert!(answered.contains(&format!("Buy thing {number}\"")), "{asked} -> {answered}");
+        }
+    }
+}
