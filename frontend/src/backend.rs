@@ -369,6 +369,30 @@ impl Backend {
         self.call(Method::POST, &format!("/api/{}/chat", session.user_id), Some(&session.token), Some(body)).await
     }
 
+    /// The same turn as [`Backend::chat`], as the backend streams it
+    /// (Server-Sent Events); an answer other than a stream is its error.
+    pub async fn chat_stream(
+        &self,
+        session: &Session,
+        conversation_id: Option<i64>,
+        message: &str,
+    ) -> Result<reqwest::Response, BackendError> {
+        let body = json!({ "conversation_id": conversation_id, "message": message });
+        let response = self
+            .http
+            .post(format!("{}/api/{}/chat", self.base, session.user_id))
+            .bearer_auth(&session.token)
+            .header(reqwest::header::ACCEPT, "text/event-stream")
+            .json(&body)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        if !response.status().is_success() {
+            return Err(Self::read::<Value>(response).await.err().unwrap_or(BackendError::Unavailable));
+        }
+        Ok(response)
+    }
+
     pub async fn conversations(&self, session: &Session) -> Result<Vec<Conversation>, BackendError> {
         let path = format!("/api/{}/conversations", session.user_id);
         self.call(Method::GET, &path, Some(&session.token), None).await

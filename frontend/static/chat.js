@@ -102,16 +102,19 @@
     };
   }
 
-  // How a turn travels. Today: one JSON answer from POST /chat, told to
-  // `view` in the order a stream would tell it. A streaming transport
-  // (Server-Sent Events: delta, tool_call, done, error) replaces this
-  // function and calls the same `view` methods as events arrive; it
-  // resolves with the conversation's id, or rejects with a message to show.
+  // How a turn travels: streamed as Server-Sent Events (delta, activity,
+  // done, error) and told to `view` as each arrives; or, where the browser
+  // cannot read a response in parts, as one JSON answer told in the same
+  // order. Resolves with the conversation's id, or rejects with a message.
+  var streams = !!(window.ReadableStream && window.TextDecoder);
+
   function sendTurn(data, view) {
     return fetch(form.action, {
-      method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" }
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { Accept: streams ? "text/event-stream" : "application/json" }
     }).then(function (response) {
       var type = response.headers.get("content-type") || "";
+      if (type.indexOf("text/event-stream") === 0 && response.body) return readEvents(response.body, view);
       if (type.indexOf("application/json") === -1) {
         // Signed out meanwhile, or an error page: show it.
         window.location = response.url;
@@ -124,6 +127,46 @@
         return body.conversation_id;
       });
     });
+  }
+
+  var BROKEN = "The connection broke off before the reply ended. Your message is saved; reload to see the reply.";
+
+  // Reads a text/event-stream body block by block, as it arrives.
+  function readEvents(body, view) {
+    var reader = body.getReader();
+    var decoder = new TextDecoder();
+    var buffer = "";
+    function handle(block) {
+      var name = "message", data = [];
+      block.split("\n").forEach(function (line) {
+        if (line.indexOf("event:") === 0) name = line.slice(6).trim();
+        else if (line.indexOf("data:") === 0) data.push(line.slice(5).replace(/^ /, ""));
+      });
+      if (!data.length) return null;
+      var value = JSON.parse(data.join("\n"));
+      if (name === "delta") view.delta(value.text);
+      else if (name === "activity") view.activity(value);
+      else if (name === "error") throw new Error(value.error || "Something went wrong.");
+      else if (name === "done") {
+        view.done(value.response);
+        return { id: value.conversation_id };
+      }
+      return null;
+    }
+    function pump() {
+      return reader.read().then(function (chunk) {
+        buffer += decoder.decode(chunk.value || new Uint8Array(), { stream: !chunk.done }).replace(/\r\n?/g, "\n");
+        var blocks = buffer.split("\n\n");
+        buffer = chunk.done ? "" : blocks.pop();
+        for (var i = 0; i < blocks.length; i++) {
+          var finished = handle(blocks[i]);
+          if (finished) return finished.id;
+        }
+        if (chunk.done) throw new Error(BROKEN);
+        return pump();
+      });
+    }
+    return pump();
   }
 
   // A conversation started here joins the list, as after a reload.

@@ -6,16 +6,17 @@ use axum::{
     Form, Json,
 };
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{
+    chat_stream::{self, ScriptReply},
     render,
     tool_activity::{self, Activity},
     Layout,
 };
 use crate::{
     app::AppState,
-    backend::{BackendError, Conversation, Session},
+    backend::{BackendError, ChatReply, Conversation, Session},
     error::PageError,
     local_time::Zone,
     session::{CsrfToken, SignedIn},
@@ -57,13 +58,10 @@ impl MessageView {
     }
 }
 
-/// The chat's JSON answer to the page's script: the reply and its
-/// activity in words (the same shapes the page renders).
-#[derive(Serialize)]
-struct ScriptReply {
-    conversation_id: i64,
-    response: String,
-    activity: Vec<Activity>,
+/// A turn's answer from the backend, as the client asked for it.
+enum Answer {
+    Stream(reqwest::Response),
+    Whole(ChatReply),
 }
 
 #[derive(Deserialize)]
@@ -136,7 +134,8 @@ pub async fn show(
 }
 
 /// Sends a message. Forms get a redirect to the conversation; the page's
-/// script (asking for JSON) gets the reply to append in place.
+/// script gets the reply to append in place: streamed as it is produced
+/// (asking for `text/event-stream`), or whole (asking for JSON).
 pub async fn send(
     State(state): State<AppState>,
     SignedIn(session): SignedIn,
@@ -145,17 +144,21 @@ pub async fn send(
     Form(form): Form<ChatForm>,
 ) -> Result<Response, PageError> {
     csrf.verify(&form.csrf)?;
-    let wants_json =
-        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
+    let accepts =
+        |kind: &str| headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains(kind));
+    let wants_stream = accepts("text/event-stream");
+    let wants_json = wants_stream || accepts("application/json");
     let conversation = form.conversation_id.as_deref().and_then(|id| id.parse::<i64>().ok());
-    match state.backend.chat(&session, conversation, &form.message).await {
-        Ok(reply) if wants_json => {
-            let (zone, now) = (zone(&state, &session).await?, Utc::now());
-            let activity = reply.tool_calls.iter().map(|call| tool_activity::describe(call, zone, now)).collect();
-            let reply = ScriptReply { conversation_id: reply.conversation_id, response: reply.response, activity };
-            Ok(Json(reply).into_response())
+    let answer = match wants_stream {
+        true => state.backend.chat_stream(&session, conversation, &form.message).await.map(Answer::Stream),
+        false => state.backend.chat(&session, conversation, &form.message).await.map(Answer::Whole),
+    };
+    match answer {
+        Ok(Answer::Stream(stream)) => Ok(chat_stream::relay(stream, zone(&state, &session).await?).into_response()),
+        Ok(Answer::Whole(reply)) if wants_json => {
+            Ok(Json(ScriptReply::of(reply, zone(&state, &session).await?)).into_response())
         }
-        Ok(reply) => Ok(Redirect::to(&format!("/chat?c={}", reply.conversation_id)).into_response()),
+        Ok(Answer::Whole(reply)) => Ok(Redirect::to(&format!("/chat?c={}", reply.conversation_id)).into_response()),
         Err(BackendError::Invalid(message)) if wants_json => {
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(serde_json::json!({ "error": message }))).into_response())
         }

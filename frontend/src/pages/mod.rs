@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod chat;
+pub mod chat_stream;
 pub mod notice;
 pub mod settings;
 pub mod task_form;
