@@ -499,3 +499,19 @@ async fn a_provider_that_answers_whole_json_is_understood() {
     assert_eq!(reply["tool_calls"][0]["result"]["status"], "created");
     assert_eq!(provider.app.list_tasks(&user, "all").await[0]["title"], "Buy milk");
 }
+
+#[tokio::test]
+async fn text_said_before_a_tool_call_stays_and_each_round_is_a_paragraph() {
+    let chunks =
+        vec![content("Let me "), content("look."), call_start(0, "call_1", "list_tasks"), call_arguments(0, "{}")];
+    let provider = Provider::start(vec![stream(chunks, "tool_calls"), text("Your list is empty.")], &[]).await;
+    let app = &provider.app;
+    let user = app.new_user().await;
+    let (_, reply) = app.chat(&user, None, "What's on my list?").await;
+    assert_eq!(reply["response"], "Let me look.\n\nYour list is empty.");
+    assert_eq!(reply["tool_calls"][0]["tool"], "list_tasks");
+    let messages = app.messages(&user, reply["conversation_id"].as_i64().unwrap()).await;
+    assert_eq!(messages[1]["content"], reply["response"]);
+    let requests = provider.requests().await;
+    assert_eq!(requests[1]["messages"][2]["content"], "Let me look.", "the model sees what it said");
+}

@@ -190,7 +190,8 @@ impl LlmAgent {
             }
         }
         tracing::warn!(rounds = self.config.max_tool_rounds, "tool loop reached its bound");
-        say_after_gap(sink, LOOP_BOUND_NOTE);
+        sink.say(paragraph_break(sink));
+        sink.say(LOOP_BOUND_NOTE);
         Ok(())
     }
 
@@ -249,12 +250,13 @@ impl LlmAgent {
             return Err(Failure { error: LlmError::Unavailable(format!("HTTP {status}")), retry_after });
         }
         if !status.is_success() {
-            let text = self.wait(deadline, response.text()).await?.unwrap_or_default();
-            let kind =
-                serde_json::from_str(&text).map(|body| error_kind(&body)).unwrap_or_else(|_| error_kind(&Value::Null));
-            return Err(LlmError::Rejected(status, kind).into());
+            // Refused either way: a body that does not come only loses the error's kind.
+            let text = self.wait(deadline, response.text()).await.ok().and_then(Result::ok).unwrap_or_default();
+            let body: Value = serde_json::from_str(&text).unwrap_or_default();
+            return Err(LlmError::Rejected(status, error_kind(&body)).into());
         }
-        let gap = !sink.text().is_empty();
+        // Said once, before the round's first text.
+        let mut separator = paragraph_break(sink);
         let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok());
         // Some OpenAI-compatible servers ignore `stream` and answer whole.
         if content_type.is_some_and(|value| value.starts_with("application/json")) {
@@ -271,14 +273,14 @@ impl LlmAgent {
                 .map(|choice| choice.message)
                 .ok_or_else(|| LlmError::BadResponse("no choices".into()))?;
             if let Some(text) = message.content.as_deref().filter(|text| !text.is_empty()) {
-                say_in_round(sink, gap, true, text);
+                sink.say(separator);
+                sink.say(text);
             }
             return Ok(WireMessage { role: "assistant".into(), ..message });
         }
 
         let mut events = SseStream::from_bytes_stream(response.bytes_stream());
         let mut assembly = Assembly::default();
-        let mut first = true;
         while let Some(event) = self.wait(deadline, events.next()).await? {
             let event = event.map_err(|error| match error {
                 sse_stream::Error::Body(_) => LlmError::Unavailable("the answer's stream broke".into()),
@@ -286,8 +288,8 @@ impl LlmAgent {
             })?;
             let Some(data) = event.data else { continue };
             if let Some(text) = assembly.push(&data)? {
-                say_in_round(sink, gap, first, &text);
-                first = false;
+                sink.say(std::mem::take(&mut separator));
+                sink.say(&text);
             }
         }
         if !assembly.is_complete() {
@@ -310,18 +312,14 @@ impl LlmAgent {
     }
 }
 
-/// Says a piece of a round's text; a round's text after an earlier round's
-/// is set off as a paragraph of its own.
-fn say_in_round(sink: &mut ReplySink, gap: bool, first: bool, text: &str) {
-    if gap && first {
-        sink.say("\n\n");
+/// What sets text off from what the turn already said (a round's text from
+/// an earlier round's): a paragraph break, if anything was said.
+fn paragraph_break(sink: &ReplySink) -> &'static str {
+    if sink.text().is_empty() {
+        ""
+    } else {
+        "\n\n"
     }
-    sink.say(text);
-}
-
-fn say_after_gap(sink: &mut ReplySink, text: &str) {
-    let gap = !sink.text().is_empty();
-    say_in_round(sink, gap, true, text);
 }
 
 fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
