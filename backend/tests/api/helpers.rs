@@ -436,3 +436,13 @@ impl Drop for BackendProcess {
         let _ = self.child.wait();
     }
 }
+
+impl TestApp {
+    /// The stored messages of a conversation, oldest first.
+    pub async fn messages(&self, user: &User, conversation_id: i64) -> Vec<Value> {
+        let path = format!("/api/{}/conversations/{conversation_id}/messages", user.id);
+        let (status, messages) = self.request(Method::GET, &path, Some(&user.token), None).await;
+        assert_eq!(status, StatusCode::OK, "messages failed: {messages}");
+        messages.as_array().expect("a JSON array").clone()
+    }
+}

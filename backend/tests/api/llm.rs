@@ -22,7 +22,8 @@ impl Respond for Script {
     }
 }
 
-fn completion(message: Value) -> ResponseTemplate {
+/// A whole answer, as a server that ignores `"stream": true` sends it.
+fn whole(message: Value) -> ResponseTemplate {
     let finish = if message.get("tool_calls").is_some() { "tool_calls" } else { "stop" };
     ResponseTemplate::new(200).set_body_json(json!({
         "id": "chatcmpl-test",
@@ -34,16 +35,70 @@ fn completion(message: Value) -> ResponseTemplate {
     }))
 }
 
-fn text(content: &str) -> ResponseTemplate {
-    completion(json!({ "role": "assistant", "content": content, "refusal": null }))
+/// One `chat.completion.chunk` carrying `delta`.
+fn chunk(delta: Value, finish: Option<&str>) -> Value {
+    json!({
+        "id": "chatcmpl-test",
+        "object": "chat.completion.chunk",
+        "created": 1_700_000_000,
+        "model": "gpt-test",
+        "system_fingerprint": "fp_test",
+        "choices": [{ "index": 0, "delta": delta, "logprobs": null, "finish_reason": finish }]
+    })
 }
 
+/// The last chunk of a stream asked with `stream_options.include_usage`.
+fn usage_chunk() -> Value {
+    json!({ "id": "chatcmpl-test", "object": "chat.completion.chunk", "choices": [],
+        "usage": { "prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15 } })
+}
+
+/// Server-sent events with these data lines, as a streaming provider answers.
+fn events(data: &[String]) -> ResponseTemplate {
+    let body: String = data.iter().map(|data| format!("data: {data}\n\n")).collect();
+    ResponseTemplate::new(200).set_body_raw(body, "text/event-stream")
+}
+
+/// A whole stream: a role chunk, `chunks`, the finish, usage and `[DONE]`.
+fn stream(chunks: Vec<Value>, finish: &str) -> ResponseTemplate {
+    let mut all = vec![chunk(json!({ "role": "assistant", "content": "", "refusal": null }), None)];
+    all.extend(chunks);
+    all.extend([chunk(json!({}), Some(finish)), usage_chunk()]);
+    let mut data: Vec<String> = all.iter().map(Value::to_string).collect();
+    data.push("[DONE]".into());
+    events(&data)
+}
+
+fn content(piece: &str) -> Value {
+    chunk(json!({ "content": piece }), None)
+}
+
+/// `text` streamed word by word.
+fn text(text: &str) -> ResponseTemplate {
+    stream(text.split_inclusive(' ').map(content).collect(), "stop")
+}
+
+fn call_start(index: usize, id: &str, name: &str) -> Value {
+    chunk(
+        json!({ "tool_calls": [{ "index": index, "id": id, "type": "function", "function": { "name": name, "arguments": "" } }] }),
+        None,
+    )
+}
+
+fn call_arguments(index: usize, piece: &str) -> Value {
+    chunk(json!({ "tool_calls": [{ "index": index, "function": { "arguments": piece } }] }), None)
+}
+
+/// Tool calls streamed one after the other, each one's arguments in two pieces.
 fn tool_calls(calls: &[(&str, &str, &str)]) -> ResponseTemplate {
-    let calls: Vec<Value> = calls
-        .iter()
-        .map(|(id, name, arguments)| json!({ "id": id, "type": "function", "function": { "name": name, "arguments": arguments } }))
-        .collect();
-    completion(json!({ "role": "assistant", "content": null, "tool_calls": calls, "refusal": null }))
+    let mut chunks = Vec::new();
+    for (index, (id, name, arguments)) in calls.iter().enumerate() {
+        let middle = arguments.char_indices().nth(arguments.chars().count() / 2).map_or(0, |(at, _)| at);
+        chunks.push(call_start(index, id, name));
+        chunks.push(call_arguments(index, &arguments[..middle]));
+        chunks.push(call_arguments(index, &arguments[middle..]));
+    }
+    stream(chunks, "tool_calls")
 }
 
 struct Provider {
@@ -248,15 +303,7 @@ async fn a_provider_that_stays_down_loses_nothing() {
     assert!(response.contains("Buy milk"), "the built-in assistant did the job: {response}");
     assert_eq!(provider.requests().await.len(), 3, "one try and two retries");
 
-    let conversation = reply["conversation_id"].as_i64().unwrap();
-    let (_, messages) = app
-        .request(
-            reqwest::Method::GET,
-            &format!("/api/{}/conversations/{conversation}/messages", user.id),
-            Some(&user.token),
-            None,
-        )
-        .await;
+    let messages = app.messages(&user, reply["conversation_id"].as_i64().unwrap()).await;
     assert_eq!(messages[0]["content"], "Add a task to buy milk", "the user's message is stored");
     assert_eq!(messages[1]["role"], "assistant");
 }
@@ -296,4 +343,175 @@ async fn the_tool_loop_is_bounded() {
     assert_eq!(reply["tool_calls"].as_array().unwrap().len(), 3);
     assert!(reply["response"].as_str().unwrap().contains("stop"));
     assert_eq!(provider.requests().await.len(), 3);
+}
+
+#[tokio::test]
+async fn text_arriving_in_pieces_is_the_reply_and_the_stored_message() {
+    // Comments, a role-only chunk, an empty delta, CRLF line ends, a usage
+    // chunk with no choices: all seen from OpenAI-compatible servers.
+    let body = [
+        ": OPENROUTER PROCESSING".to_string(),
+        format!("data: {}", chunk(json!({ "role": "assistant" }), None)),
+        format!("data: {}", content("Hel")),
+        format!("data: {}", chunk(json!({}), None)),
+        format!("data: {}", content("lo, ")),
+        format!("data: {}", content("Asha!")),
+        format!("data: {}", chunk(json!({}), Some("stop"))),
+        format!("data: {}", usage_chunk()),
+        "data: [DONE]".to_string(),
+    ]
+    .map(|event| format!("{event}\r\n\r\n"))
+    .concat();
+    let provider =
+        Provider::start(vec![ResponseTemplate::new(200).set_body_raw(body, "text/event-stream; charset=utf-8")], &[])
+            .await;
+    let app = &provider.app;
+    let user = app.new_user().await;
+    let (status, reply) = app.chat(&user, None, "hi").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(reply["response"], "Hello, Asha!");
+    let messages = app.messages(&user, reply["conversation_id"].as_i64().unwrap()).await;
+    assert_eq!(messages[1]["role"], "assistant");
+    assert_eq!(messages[1]["content"], "Hello, Asha!");
+}
+
+#[tokio::test]
+async fn tool_call_arguments_split_across_many_chunks_are_joined() {
+    let arguments = r#"{"title":"Call the plumber","priority":"high"}"#;
+    let mut chunks = vec![call_start(0, "call_1", "add_task")];
+    chunks.extend(arguments.as_bytes().chunks(5).map(|piece| call_arguments(0, std::str::from_utf8(piece).unwrap())));
+    let provider = Provider::start(vec![stream(chunks, "tool_calls"), text("Added.")], &[]).await;
+    let user = provider.app.new_user().await;
+    let (_, reply) = provider.app.chat(&user, None, "Add calling the plumber, urgent").await;
+    assert_eq!(reply["tool_calls"][0]["arguments"], json!({ "title": "Call the plumber", "priority": "high" }));
+    let tasks = provider.app.list_tasks(&user, "all").await;
+    assert_eq!((&tasks[0]["title"], &tasks[0]["priority"]), (&json!("Call the plumber"), &json!("high")));
+    let requests = provider.requests().await;
+    assert_eq!(requests[1]["messages"][2]["tool_calls"][0]["function"]["arguments"], arguments);
+}
+
+#[tokio::test]
+async fn two_interleaved_tool_calls_are_told_apart_by_index() {
+    let chunks = vec![
+        call_start(0, "call_a", "add_task"),
+        call_start(1, "call_b", "add_task"),
+        call_arguments(1, r#"{"title":"#),
+        call_arguments(0, r#"{"title":"Buy"#),
+        call_arguments(1, r#""Pay bills"}"#),
+        call_arguments(0, r#" milk"}"#),
+    ];
+    let provider = Provider::start(vec![stream(chunks, "tool_calls"), text("Added both.")], &[]).await;
+    let user = provider.app.new_user().await;
+    let (_, reply) = provider.app.chat(&user, None, "Add buy milk and pay bills").await;
+    assert_eq!(reply["response"], "Added both.");
+    let titles: Vec<Value> = provider.app.list_tasks(&user, "all").await.iter().map(|t| t["title"].clone()).collect();
+    assert_eq!(titles, [json!("Buy milk"), json!("Pay bills")]);
+    let requests = provider.requests().await;
+    assert_eq!(requests[1]["messages"][3]["tool_call_id"], "call_a");
+    assert_eq!(requests[1]["messages"][4]["tool_call_id"], "call_b");
+}
+
+#[tokio::test]
+async fn the_request_streams_and_tells_the_model_the_zone_and_date() {
+    let provider = Provider::start(vec![text("Hi!")], &[]).await;
+    let app = &provider.app;
+    let user = app.new_user().await;
+    let zone = chrono_tz::Asia::Karachi;
+    let today = || chrono::Utc::now().with_timezone(&zone).format("%Y-%m-%d").to_string();
+    let before = today();
+    let body = json!({ "message": "hi", "timezone": "Asia/Karachi" });
+    let (status, _) =
+        app.request(reqwest::Method::POST, &format!("/api/{}/chat", user.id), Some(&user.token), Some(body)).await;
+    assert_eq!(status, StatusCode::OK);
+    let after = today();
+
+    let request = &provider.requests().await[0];
+    assert_eq!(request["stream"], true);
+    let system = request["messages"][0]["content"].as_str().unwrap();
+    assert_eq!(request["messages"][0]["role"], "system");
+    assert!(system.contains("Asia/Karachi") && system.contains("+05:00"), "{system}");
+    assert!(system.contains(&before) || system.contains(&after), "today's date: {system}");
+    assert!(system.contains("RFC 3339"), "{system}");
+}
+
+#[tokio::test]
+async fn a_provider_that_never_answers_is_given_up_at_the_turn_deadline() {
+    // Without the deadline the turn would wait for the 30 s per-call timeout.
+    let provider = Provider::start(
+        vec![text("too late").set_delay(std::time::Duration::from_secs(120))],
+        &[("CHAT_TURN_DEADLINE_SECS", "1"), ("LLM_TIMEOUT_SECS", "30")],
+    )
+    .await;
+    let app = &provider.app;
+    let user = app.new_user().await;
+    let started = std::time::Instant::now();
+    let (status, reply) = app.chat(&user, None, "Add a task to buy milk").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "answered after {:?}", started.elapsed());
+    let response = reply["response"].as_str().unwrap();
+    assert!(response.contains("AI service is unavailable") && response.contains("Buy milk"), "{response}");
+    let messages = app.messages(&user, reply["conversation_id"].as_i64().unwrap()).await;
+    assert_eq!(messages[0]["content"], "Add a task to buy milk", "the user's message is stored");
+    assert_eq!(messages[1]["content"], response);
+}
+
+#[tokio::test]
+async fn a_stream_that_breaks_after_text_keeps_the_text_and_adds_a_note() {
+    // The body ends with neither a finish_reason nor [DONE]: cut off.
+    let cut = events(&[content("Let me ").to_string(), content("check").to_string()]);
+    let provider = Provider::start(vec![cut, text("never asked for")], &[]).await;
+    let app = &provider.app;
+    let user = app.new_user().await;
+    let (status, reply) = app.chat(&user, None, "Add a task to buy milk").await;
+    assert_eq!(status, StatusCode::OK);
+    let response = reply["response"].as_str().unwrap();
+    assert!(response.starts_with("Let me check\n\n"), "what was streamed stays: {response}");
+    assert!(response.contains("AI service is unavailable"), "{response}");
+    assert_eq!(provider.requests().await.len(), 1, "text already said is never asked for again");
+    let messages = app.messages(&user, reply["conversation_id"].as_i64().unwrap()).await;
+    assert_eq!(messages[1]["content"], response);
+}
+
+#[tokio::test]
+async fn a_stream_cut_before_any_text_is_retried() {
+    let cut = events(&[chunk(json!({ "role": "assistant" }), None).to_string()]);
+    let provider = Provider::start(vec![cut, text("Hello! How can I help?")], &[]).await;
+    let user = provider.app.new_user().await;
+    let (_, reply) = provider.app.chat(&user, None, "hi").await;
+    assert_eq!(reply["response"], "Hello! How can I help?");
+    assert_eq!(provider.requests().await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_provider_that_answers_whole_json_is_understood() {
+    let call = json!({ "id": "call_1", "type": "function", "function": { "name": "add_task", "arguments": r#"{"title":"Buy milk"}"# } });
+    let provider = Provider::start(
+        vec![
+            whole(json!({ "role": "assistant", "content": null, "tool_calls": [call], "refusal": null })),
+            whole(json!({ "role": "assistant", "content": "I added Buy milk.", "refusal": null })),
+        ],
+        &[],
+    )
+    .await;
+    let user = provider.app.new_user().await;
+    let (_, reply) = provider.app.chat(&user, None, "Add a task to buy milk").await;
+    assert_eq!(reply["response"], "I added Buy milk.");
+    assert_eq!(reply["tool_calls"][0]["result"]["status"], "created");
+    assert_eq!(provider.app.list_tasks(&user, "all").await[0]["title"], "Buy milk");
+}
+
+#[tokio::test]
+async fn text_said_before_a_tool_call_stays_and_each_round_is_a_paragraph() {
+    let chunks =
+        vec![content("Let me "), content("look."), call_start(0, "call_1", "list_tasks"), call_arguments(0, "{}")];
+    let provider = Provider::start(vec![stream(chunks, "tool_calls"), text("Your list is empty.")], &[]).await;
+    let app = &provider.app;
+    let user = app.new_user().await;
+    let (_, reply) = app.chat(&user, None, "What's on my list?").await;
+    assert_eq!(reply["response"], "Let me look.\n\nYour list is empty.");
+    assert_eq!(reply["tool_calls"][0]["tool"], "list_tasks");
+    let messages = app.messages(&user, reply["conversation_id"].as_i64().unwrap()).await;
+    assert_eq!(messages[1]["content"], reply["response"]);
+    let requests = provider.requests().await;
+    assert_eq!(requests[1]["messages"][2]["content"], "Let me look.", "the model sees what it said");
 }
