@@ -348,3 +348,39 @@ async fn voice_fills_the_message_box_and_a_typing_indicator_shows_while_waiting(
     assert_eq!(chrome.find(".activity summary").await.text().await.unwrap(), "Added “Call the bank”");
     chrome.client.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_reply_streams_in_through_the_frontend_in_parts() {
+    const PIECES: &[&str] = &["Streaming ", "arrives ", "in parts."];
+    let provider = common::slow_provider(PIECES, std::time::Duration::from_millis(400)).await;
+    let stack =
+        Stack::start_with(&[("LLM_PROVIDER", "custom"), ("LLM_BASE_URL", &provider), ("LLM_MODEL", "slow")]).await;
+    let base = &stack.frontend.base;
+    let chrome = Chrome::start().await;
+    chrome.screen(Screen::Phone).await;
+    sign_up(&chrome, base, "stream@example.com").await;
+    chrome.goto(&format!("{base}/chat")).await;
+
+    chrome.fill("#message", "Tell me something").await;
+    chrome.click("#send").await;
+    let whole = PIECES.concat();
+    // Part of the reply shows while the rest is still on its way.
+    chrome
+        .wait_until(&format!(
+            "(() => {{ const b = document.querySelector('.message.assistant.streaming .bubble');
+                 return !!b && b.textContent.length > 0 && b.textContent !== {whole:?}; }})()"
+        ))
+        .await;
+    let partial = chrome.find(".message.assistant.streaming .bubble").await.text().await.unwrap();
+    assert!(whole.starts_with(&partial) && partial.len() < whole.len(), "{partial:?}");
+    chrome.assert_accessible("a reply streaming in").await;
+    chrome
+        .wait_until(&format!(
+            "document.querySelector('.message.assistant:not(.streaming):not(.typing) .bubble')?.textContent === {whole:?}"
+        ))
+        .await;
+    // What was streamed is what the conversation keeps.
+    chrome.client.refresh().await.unwrap();
+    assert_eq!(chrome.find(".message.assistant .bubble").await.text().await.unwrap(), whole);
+    chrome.client.close().await.unwrap();
+}

@@ -35,7 +35,12 @@ impl Drop for Server {
 /// The real backend on a SQLite file in `dir`, started the way the
 /// backend's own tests start it.
 pub async fn start_backend(dir: &std::path::Path) -> backend::testing::Spawned {
-    let env: HashMap<String, String> = [
+    start_backend_with(dir, &[]).await
+}
+
+/// The real backend with some settings added.
+pub async fn start_backend_with(dir: &std::path::Path, settings: &[(&str, &str)]) -> backend::testing::Spawned {
+    let mut env: HashMap<String, String> = [
         ("DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.join("todo.db").display())),
         ("AUTH_SECRET", "frontend-test-secret-at-least-32-bytes!!".into()),
         ("HOST", "127.0.0.1".into()),
@@ -46,7 +51,35 @@ pub async fn start_backend(dir: &std::path::Path) -> backend::testing::Spawned {
     .into_iter()
     .map(|(key, value)| (key.to_string(), value))
     .collect();
+    env.extend(settings.iter().map(|(key, value)| (key.to_string(), value.to_string())));
     backend::testing::spawn(&env).await
+}
+
+/// A language model provider that streams its answer slowly, in OpenAI's
+/// Chat Completions streaming format: `pieces`, one every `gap`.
+pub async fn slow_provider(pieces: &'static [&'static str], gap: std::time::Duration) -> String {
+    use axum::{body::Body, http::header, response::IntoResponse, routing::post, Router};
+    use futures_util::StreamExt;
+
+    let answer = move || async move {
+        let chunk = |delta: serde_json::Value, finish: Option<&str>| {
+            let chunk = serde_json::json!({ "choices": [{ "index": 0, "delta": delta, "finish_reason": finish }] });
+            format!("data: {chunk}\n\n")
+        };
+        let mut frames: Vec<String> =
+            pieces.iter().map(|piece| chunk(serde_json::json!({ "content": piece }), None)).collect();
+        frames.push(chunk(serde_json::json!({}), Some("stop")));
+        frames.push("data: [DONE]\n\n".into());
+        let body = futures_util::stream::iter(frames).then(move |frame| async move {
+            tokio::time::sleep(gap).await;
+            Ok::<_, std::convert::Infallible>(frame)
+        });
+        ([(header::CONTENT_TYPE, "text/event-stream")], Body::from_stream(body)).into_response()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/v1", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, Router::new().route("/v1/chat/completions", post(answer))).await });
+    base
 }
 
 pub async fn start_frontend(backend_url: &str) -> Server {
@@ -81,8 +114,13 @@ pub struct Stack {
 
 impl Stack {
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// The stack with some backend settings added.
+    pub async fn start_with(backend_settings: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let backend = start_backend(dir.path()).await;
+        let backend = start_backend_with(dir.path(), backend_settings).await;
         let frontend = start_frontend(&backend.base).await;
         Stack { backend, frontend, _dir: dir }
     }
