@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use reqwest::{header, Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::helpers::{Store, TestApp, User};
+use crate::helpers::{sse_events, Store, TestApp, User};
 
 on_both_stores!(
     planning_phrases_change_the_database,
@@ -228,56 +228,16 @@ async fn urdu_is_understood_and_answered_in_urdu(store: Store) {
     assert!(urdu(&reply) && reply["response"].as_str().unwrap().contains("دودھ خریدنا"), "{reply}");
 }
 
-/// One event of a `text/event-stream` body.
-#[derive(Debug)]
-struct Event {
-    name: String,
-    data: String,
-}
-
-fn events(body: &str) -> Vec<Event> {
-    body.split("\n\n")
-        .filter_map(|block| {
-            let mut name = None;
-            let mut data = Vec::new();
-            for line in block.lines() {
-                if let Some(value) = line.strip_prefix("event:") {
-                    name = Some(value.trim().to_string());
-                } else if let Some(value) = line.strip_prefix("data:") {
-                    data.push(value.strip_prefix(' ').unwrap_or(value).to_string());
-                }
-            }
-            Some(Event { name: name?, data: data.join("\n") })
-        })
-        .collect()
-}
-
 async fn a_turn_streams_as_server_sent_events(store: Store) {
     let app = TestApp::spawn(store).await;
     let user = app.new_user().await;
-    let response = app
-        .client
-        .post(format!("{}/api/{}/chat", app.base, user.id))
-        .bearer_auth(&user.token)
-        .header(header::ACCEPT, "text/event-stream")
-        .json(&json!({ "message": "Add buy eggs and mark it done", "timezone": ZONE }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let kind = response.headers()[header::CONTENT_TYPE].to_str().unwrap().to_string();
-    assert!(kind.starts_with("text/event-stream"), "{kind}");
-    let events = events(&response.text().await.unwrap());
+    let body = json!({ "message": "Add buy eggs and mark it done", "timezone": ZONE });
+    let events = sse_events(&app.chat_stream(&user, body).await.text().await.unwrap());
     let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(names.iter().filter(|n| **n == "tool_call").count(), 2, "{names:?}");
-    assert_eq!(names.last(), Some(&"done"), "{names:?}");
-    assert!(names.contains(&"delta"), "{names:?}");
-    let streamed: String = events
-        .iter()
-        .filter(|e| e.name == "delta")
-        .map(|e| serde_json::from_str::<Value>(&e.data).unwrap()["text"].as_str().unwrap().to_string())
-        .collect();
-    let done: Value = serde_json::from_str(&events.last().unwrap().data).unwrap();
+    assert_eq!(names, ["tool_call", "delta", "tool_call", "delta", "done"], "each piece as it is produced");
+    let streamed: String =
+        events.iter().filter(|e| e.name == "delta").map(|e| e.data["text"].as_str().unwrap().to_string()).collect();
+    let done = &events.last().unwrap().data;
     assert_eq!(done["response"], streamed.as_str(), "the answer is the deltas");
     assert_eq!(done["tool_calls"].as_array().unwrap().len(), 2);
     let conversation = done["conversation_id"].as_i64().unwrap();

@@ -446,3 +446,50 @@ impl TestApp {
         messages.as_array().expect("a JSON array").clone()
     }
 }
+
+impl TestApp {
+    /// Sends a chat turn asking for Server-Sent Events; checks that a
+    /// stream comes back.
+    pub async fn chat_stream(&self, user: &User, body: Value) -> reqwest::Response {
+        let response = self
+            .client
+            .post(format!("{}/api/{}/chat", self.base, user.id))
+            .bearer_auth(&user.token)
+            .header(reqwest::header::ACCEPT, "text/event-stream")
+            .json(&body)
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(response.status(), StatusCode::OK);
+        let kind = response.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().to_string();
+        assert!(kind.starts_with("text/event-stream"), "{kind}");
+        response
+    }
+}
+
+/// One event of a `text/event-stream` body, its data read as JSON.
+#[derive(Debug)]
+pub struct SseEvent {
+    pub name: String,
+    pub data: Value,
+}
+
+/// The named events of a whole `text/event-stream` body (comments skipped).
+pub fn sse_events(body: &str) -> Vec<SseEvent> {
+    body.split("\n\n")
+        .filter_map(|block| {
+            let mut name = None;
+            let mut data = Vec::new();
+            for line in block.lines() {
+                if let Some(value) = line.strip_prefix("event:") {
+                    name = Some(value.trim().to_string());
+                } else if let Some(value) = line.strip_prefix("data:") {
+                    data.push(value.strip_prefix(' ').unwrap_or(value));
+                }
+            }
+            let name = name?;
+            let data = serde_json::from_str(&data.join("\n")).expect("event data is JSON");
+            Some(SseEvent { name, data })
+        })
+        .collect()
+}

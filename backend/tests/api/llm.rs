@@ -3,7 +3,7 @@
 
 use std::{collections::VecDeque, sync::Mutex};
 
-use crate::helpers::{env_with, Store, StoreHandle, TestApp};
+use crate::helpers::{env_with, sse_events, Store, StoreHandle, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use wiremock::{matchers, Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -514,4 +514,70 @@ async fn text_said_before_a_tool_call_stays_and_each_round_is_a_paragraph() {
     assert_eq!(messages[1]["content"], reply["response"]);
     let requests = provider.requests().await;
     assert_eq!(requests[1]["messages"][2]["content"], "Let me look.", "the model sees what it said");
+}
+
+#[tokio::test]
+async fn a_streamed_turn_tells_tools_and_text_in_order() {
+    let provider = Provider::start(
+        vec![tool_calls(&[("call_1", "add_task", r#"{"title":"Buy milk"}"#)]), text("I added Buy milk.")],
+        &[],
+    )
+    .await;
+    let app = &provider.app;
+    let user = app.new_user().await;
+    let response = app.chat_stream(&user, json!({ "message": "Add a task to buy milk" })).await;
+    let events = sse_events(&response.text().await.unwrap());
+    let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["tool_call", "delta", "delta", "delta", "delta", "done"], "a delta per piece: {events:?}");
+    assert_eq!(events[0].data["result"]["status"], "created");
+    let streamed: String = events[1..5].iter().map(|e| e.data["text"].as_str().unwrap()).collect();
+    assert_eq!(streamed, "I added Buy milk.");
+    let done = &events[5].data;
+    assert_eq!(done["response"], streamed.as_str());
+    let messages = app.messages(&user, done["conversation_id"].as_i64().unwrap()).await;
+    assert_eq!(messages[1]["content"], streamed.as_str());
+}
+
+#[tokio::test]
+async fn a_client_that_leaves_mid_stream_does_not_cancel_the_turn() {
+    let slow = std::time::Duration::from_millis(800);
+    let provider = Provider::start(
+        vec![
+            tool_calls(&[("call_1", "add_task", r#"{"title":"Buy milk"}"#)]).set_delay(slow),
+            text("I added Buy milk.").set_delay(slow),
+        ],
+        &[],
+    )
+    .await;
+    let app = &provider.app;
+    let user = app.new_user().await;
+    // The client gives up while the provider is still thinking.
+    let left = app
+        .client
+        .post(format!("{}/api/{}/chat", app.base, user.id))
+        .bearer_auth(&user.token)
+        .header(reqwest::header::ACCEPT, "text/event-stream")
+        .timeout(std::time::Duration::from_millis(300))
+        .json(&json!({ "message": "Add a task to buy milk" }))
+        .send()
+        .await
+        .and_then(|response| response.error_for_status())
+        .map(|response| async { response.text().await });
+    if let Ok(reading) = left {
+        assert!(reading.await.is_err(), "the client left before the end");
+    }
+    let stored = crate::helpers::eventually(std::time::Duration::from_secs(10), || async {
+        let (_, conversations) = app
+            .request(reqwest::Method::GET, &format!("/api/{}/conversations", user.id), Some(&user.token), None)
+            .await;
+        let Some(id) = conversations[0]["id"].as_i64() else { return false };
+        app.messages(&user, id).await.len() == 2
+    })
+    .await;
+    assert!(stored, "the reply was stored after the client left");
+    assert_eq!(app.list_tasks(&user, "all").await[0]["title"], "Buy milk");
+    let (_, conversations) =
+        app.request(reqwest::Method::GET, &format!("/api/{}/conversations", user.id), Some(&user.token), None).await;
+    let messages = app.messages(&user, conversations[0]["id"].as_i64().unwrap()).await;
+    assert_eq!(messages[1]["content"], "I added Buy milk.");
 }
