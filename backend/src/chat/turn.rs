@@ -78,7 +78,9 @@ pub async fn run(
         .transpose()
         .map_err(anyhow::Error::from)?;
     let stored = NewMessage { role: "assistant", content: &reply.response, tool_calls };
-    db.finish_turn(user_id, id, &holder, stored, chat_state.store().as_deref()).await?;
+    if !db.finish_turn(user_id, id, &holder, stored, chat_state.store().as_deref()).await? {
+        return Err(ApiError::NotFound("conversation"));
+    }
     tracing::info!(conversation_id = id, tools = reply.tool_calls.len(), "chat turn");
     let answer = ChatResponse { conversation_id: id, response: reply.response, tool_calls: reply.tool_calls };
     // The turn is done and stored: answer it even if its replay could not be kept.

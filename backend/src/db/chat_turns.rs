@@ -42,7 +42,8 @@ impl Db {
     }
 
     /// Stores the turn's reply and the assistant's new state, and lets the
-    /// next turn in, all at once.
+    /// next turn in, all at once; false when the conversation was deleted
+    /// meanwhile.
     pub async fn finish_turn(
         &self,
         user_id: &str,
@@ -50,7 +51,7 @@ impl Db {
         holder: &str,
         reply: NewMessage<'_>,
         agent_state: Option<&str>,
-    ) -> sqlx::Result<()> {
+    ) -> sqlx::Result<bool> {
         let now = Utc::now();
         let insert = "INSERT INTO messages (user_id, conversation_id, role, content, tool_calls, created_at) \
                       VALUES ($1, $2, $3, $4, $5, $6)";
@@ -59,12 +60,15 @@ impl Db {
                           turn_until = CASE WHEN turn_holder = $5 THEN NULL ELSE turn_until END \
                       WHERE user_id = $1 AND id = $2";
         in_transaction!(self, tx => async {
+            let finished = sqlx::query(finish).bind(user_id).bind(id).bind(now).bind(agent_state).bind(holder)
+                .execute(&mut *tx).await?;
+            if finished.rows_affected() == 0 {
+                return Ok::<_, sqlx::Error>(false);
+            }
             sqlx::query(insert)
                 .bind(user_id).bind(id).bind(reply.role).bind(reply.content).bind(&reply.tool_calls).bind(now)
                 .execute(&mut *tx).await?;
-            sqlx::query(finish).bind(user_id).bind(id).bind(now).bind(agent_state).bind(holder)
-                .execute(&mut *tx).await?;
-            Ok::<_, sqlx::Error>(())
+            Ok(true)
         }.await)
     }
 
