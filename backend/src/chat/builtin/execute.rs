@@ -113,7 +113,11 @@ impl Turn<'_, '_> {
             Err(error) if error.is_recoverable() => error.to_result(),
             Err(_) => return outcome.map(Ok),
         };
-        let arguments = serde_json::to_value(arguments).unwrap_or(Value::Null);
+        // Recorded as a model would send them: only the arguments given.
+        let mut arguments = serde_json::to_value(arguments).unwrap_or(Value::Null);
+        if let Value::Object(fields) = &mut arguments {
+            fields.retain(|_, value| !value.is_null());
+        }
         self.sink.record(ToolCall { tool: tool.into(), arguments, result });
         Ok(outcome)
     }
