@@ -73,6 +73,7 @@ const LIST_WORDS: &[&str] = &[
     "finished",
     "remaining",
     "urgent",
+    "everything",
 ];
 
 const PENDING_WORDS: &[&str] = &[

@@ -390,6 +390,21 @@ fn reads_short_answers() {
             ("complete", en(Intent::Incomplete(Verb::Complete))),
             ("delete task", en(Intent::Incomplete(Verb::Delete))),
             ("the weather is nice", en(Intent::Unknown)),
+            ("Can you please mark task 3 as complete?", en(Intent::Complete(Target::Id(3)))),
+            ("cancel task 3", en(Intent::Delete(Target::Id(3)))),
+            ("delete the completed ones", en(Intent::DeleteAll(status(StatusFilter::Completed)))),
+            ("How many tasks are left?", list(status(StatusFilter::Pending))),
+            ("Is anything due today?", list(due(DueFilter::Today))),
+            ("show me everything", list(status(StatusFilter::All))),
+            ("tasks", list(ListTasks::default())),
+            (
+                "remind me to take pills every day at 8pm",
+                add_full("Take pills", |t| {
+                    t.due_at = at("2026-11-18T20:00:00+05:00");
+                    t.remind_at = at("2026-11-18T20:00:00+05:00");
+                    t.recurrence = Some(Recurrence::Daily);
+                }),
+            ),
         ],
         &karachi(),
     );
