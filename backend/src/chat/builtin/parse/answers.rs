@@ -1,0 +1,128 @@
+//! Whole-message answers in English: "yes", "never mind", "the second one",
+//! "hi", "thanks", "help". Each counts only when it is the whole message
+//! ("no" inside "no due date" is not an answer).
+
+use super::targets::choice;
+use crate::chat::builtin::intent::Intent;
+
+const YES: &[&str] = &[
+    "yes",
+    "y",
+    "yeah",
+    "yea",
+    "yep",
+    "yup",
+    "sure",
+    "ok",
+    "okay",
+    "k",
+    "go ahead",
+    "confirm",
+    "confirmed",
+    "do it",
+    "please do",
+    "yes please",
+    "yes do it",
+    "correct",
+    "right",
+    "absolutely",
+    "of course",
+    "sounds good",
+    "alright",
+    "all right",
+    "fine",
+    "that's right",
+    "affirmative",
+    "go for it",
+    "yes go ahead",
+    "sure thing",
+    "ok do it",
+    "definitely",
+    "proceed",
+];
+const NO: &[&str] = &[
+    "no",
+    "n",
+    "nope",
+    "nah",
+    "cancel",
+    "never mind",
+    "nevermind",
+    "stop",
+    "don't",
+    "dont",
+    "no thanks",
+    "no thank you",
+    "abort",
+    "forget it",
+    "not now",
+    "no don't",
+    "cancel that",
+    "don't do it",
+    "leave it",
+];
+const GREETINGS: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "hey there",
+    "hi there",
+    "hello there",
+    "good morning",
+    "good evening",
+    "good afternoon",
+    "yo",
+    "hiya",
+    "greetings",
+    "howdy",
+];
+const THANKS: &[&str] = &[
+    "thanks",
+    "thank you",
+    "thx",
+    "ty",
+    "cheers",
+    "great",
+    "awesome",
+    "perfect",
+    "nice",
+    "thanks a lot",
+    "thank you so much",
+    "many thanks",
+    "great thanks",
+    "ok thanks",
+    "okay thanks",
+    "cool",
+    "cool thanks",
+];
+const HELP: &[&str] = &[
+    "help",
+    "what can you do",
+    "how does this work",
+    "commands",
+    "menu",
+    "what do you do",
+    "how do i use this",
+    "help me",
+    "what can i say",
+    "",
+];
+
+/// The answer `key` (the message as [`super::words::key`] reads it) is, if
+/// the whole message is one.
+pub fn whole_message(key: &str) -> Option<Intent> {
+    let is = |list: &[&str]| list.contains(&key);
+    if is(HELP) {
+        Some(Intent::Help)
+    } else if is(YES) {
+        Some(Intent::Yes)
+    } else if is(NO) {
+        Some(Intent::No)
+    } else if is(GREETINGS) {
+        Some(Intent::Greeting)
+    } else if is(THANKS) {
+        Some(Intent::Thanks)
+    } else {
+        choice(key).map(Intent::Choice)
+    }
+}

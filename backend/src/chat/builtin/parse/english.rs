@@ -1,0 +1,135 @@
+//! An English message, read: the order in which the readings are tried.
+//! Longer, more specific openers come first ("remind me about task 3"
+//! before "remind me to", "add tag work to task 2" before "add").
+
+use super::{
+    add::{add, ADD_VERBS, NEED_PREFIXES, REMEMBER_PREFIXES, REMIND_PREFIXES},
+    answers::whole_message,
+    dates::take_when,
+    fields::take_repeat,
+    list::list_query,
+    status::{complete, delete, done_statement, mark, reopen, tagging, COMPLETE_VERBS, DELETE_VERBS, REOPEN_VERBS},
+    update::{change, make, move_to, remind_about, CHANGE_VERBS, MAKE_VERBS, MOVE_VERBS, REMIND_ABOUT, RENAME_VERBS},
+    words::{fix_command_typo, key, starts_with_word, strip_polite, strip_prefix, words},
+};
+use crate::chat::builtin::intent::{Clock, Intent, Verb};
+
+/// A verb alone, or with nothing but "a task" after it: asks for what is missing.
+const LONE_VERBS: &[(&str, Verb)] = &[
+    ("add", Verb::Add),
+    ("create", Verb::Add),
+    ("new task", Verb::Add),
+    ("add a task", Verb::Add),
+    ("add task", Verb::Add),
+    ("delete", Verb::Delete),
+    ("remove", Verb::Delete),
+    ("delete a task", Verb::Delete),
+    ("delete task", Verb::Delete),
+    ("clear", Verb::Delete),
+    ("complete", Verb::Complete),
+    ("mark", Verb::Complete),
+    ("mark done", Verb::Complete),
+    ("mark as done", Verb::Complete),
+    ("finish", Verb::Complete),
+    ("complete a task", Verb::Complete),
+    ("rename", Verb::Update),
+    ("change", Verb::Update),
+    ("update", Verb::Update),
+    ("edit", Verb::Update),
+    ("rename a task", Verb::Update),
+    ("reopen", Verb::Reopen),
+];
+
+/// What `cleaned` asks for.
+pub fn read(cleaned: &str, clock: &Clock) -> Intent {
+    if let Some(answer) = whole_message(&key(cleaned)) {
+        return answer;
+    }
+    let polite = strip_polite(cleaned);
+    let body = fix_command_typo(polite);
+    let body = body.as_ref();
+    if body.is_empty() {
+        return Intent::Unknown;
+    }
+    let whole = key(body);
+    if let Some(&(_, verb)) = LONE_VERBS.iter().find(|(words, _)| *words == whole) {
+        return Intent::Incomplete(verb);
+    }
+    command(body, clock).unwrap_or_else(|| fallback(body, clock))
+}
+
+/// A message that opens with a command word.
+fn command(body: &str, clock: &Clock) -> Option<Intent> {
+    if let Some(rest) = strip_prefix(body, REMIND_ABOUT) {
+        return Some(remind_about(rest, clock));
+    }
+    if let Some(rest) = strip_prefix(body, REMIND_PREFIXES) {
+        return Some(add(rest, true, clock));
+    }
+    if let Some(rest) = strip_prefix(body, REMEMBER_PREFIXES) {
+        return Some(add(rest, false, clock));
+    }
+    if let Some(intent) = tagging(body) {
+        return Some(intent);
+    }
+    if let Some(rest) = strip_prefix(body, RENAME_VERBS) {
+        return Some(change(rest, true, clock));
+    }
+    if let Some(rest) = strip_prefix(body, MOVE_VERBS) {
+        return Some(move_to(rest, clock));
+    }
+    if let Some(verb) = MAKE_VERBS.iter().find(|verb| strip_prefix(body, &[verb]).is_some()) {
+        let rest = strip_prefix(body, &[verb]).unwrap_or_default();
+        if let Some(intent) = make(verb, rest, clock) {
+            return Some(intent);
+        }
+    }
+    // "set up a meeting" adds; "set task 2 to high priority" changes.
+    if let Some(rest) = strip_prefix(body, CHANGE_VERBS).filter(|_| strip_prefix(body, &["set up"]).is_none()) {
+        return Some(change(rest, false, clock));
+    }
+    if let Some(rest) = strip_prefix(body, ADD_VERBS) {
+        // "new tasks this week?" asks, it does not add.
+        if !starts_with_word(body, "new") || list_query(body).is_none() {
+            return Some(add(rest, false, clock));
+        }
+    }
+    if let Some(rest) = strip_prefix(body, REOPEN_VERBS) {
+        return Some(reopen(rest));
+    }
+    if let Some(rest) = strip_prefix(body, &["mark"]) {
+        return Some(mark(rest));
+    }
+    // "check task 2 off" (but "check my tasks" asks for the list).
+    if let Some(rest) = strip_prefix(body, &["check", "tick", "cross"]).filter(|rest| key(rest).ends_with(" off")) {
+        return Some(complete(rest));
+    }
+    if let Some(rest) = strip_prefix(body, DELETE_VERBS) {
+        return Some(delete(rest));
+    }
+    if let Some(rest) = strip_prefix(body, COMPLETE_VERBS) {
+        return Some(complete(rest));
+    }
+    None
+}
+
+/// A message without a command word: a question about the list, "X is
+/// done", "I need to X", or a task with a schedule ("Water the plants every
+/// Monday").
+fn fallback(body: &str, clock: &Clock) -> Intent {
+    if let Some(query) = list_query(body) {
+        return Intent::List(query);
+    }
+    if let Some(intent) = done_statement(body) {
+        return intent;
+    }
+    if let Some(rest) = strip_prefix(body, NEED_PREFIXES) {
+        return add(rest, false, clock);
+    }
+    let mut body_words = words(body);
+    let scheduled = take_repeat(&mut body_words).is_some() || !take_when(&mut body_words, clock).is_empty();
+    if scheduled && !body_words.is_empty() {
+        return add(body, false, clock);
+    }
+    Intent::Unknown
+}

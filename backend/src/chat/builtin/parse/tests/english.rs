@@ -1,0 +1,411 @@
+//! English phrases, read on Wednesday 2026-11-18 at 15:00 in Karachi.
+
+use super::*;
+
+fn add_full(title: &str, change: impl FnOnce(&mut AddTask)) -> Parsed {
+    let mut task = AddTask { title: title.into(), ..AddTask::default() };
+    change(&mut task);
+    add_task(task)
+}
+
+fn changes(change: impl FnOnce(&mut UpdateTask)) -> UpdateTask {
+    let mut changes = UpdateTask::default();
+    change(&mut changes);
+    changes
+}
+
+fn priority(level: Priority) -> UpdateTask {
+    UpdateTask { priority: Some(level), ..UpdateTask::default() }
+}
+
+fn due_change(text: &str) -> UpdateTask {
+    UpdateTask { due_at: at(text), ..UpdateTask::default() }
+}
+
+fn list_with(change: impl FnOnce(&mut ListTasks)) -> Parsed {
+    let mut query = ListTasks::default();
+    change(&mut query);
+    list(query)
+}
+
+#[test]
+fn reads_the_spec_phrases() {
+    check(
+        vec![
+            // 5.1
+            ("Add a task to buy groceries", add("Buy groceries")),
+            ("Show me all my tasks", list(status(StatusFilter::All))),
+            ("What's pending?", list(status(StatusFilter::Pending))),
+            ("Mark task 3 as complete", en(Intent::Complete(Target::Id(3)))),
+            ("Delete the meeting task", en(Intent::Delete(name("meeting")))),
+            ("Change task 1 to 'Call mom tonight'", update(Target::Id(1), title("Call mom tonight"))),
+            ("I need to remember to pay bills", add("Pay bills")),
+            ("What have I completed?", list(status(StatusFilter::Completed))),
+            // 5.3
+            (
+                "Add pay rent tomorrow at 9am, high priority #home",
+                add_full("Pay rent", |t| {
+                    t.due_at = at("2026-11-19T09:00:00+05:00");
+                    t.priority = Some(Priority::High);
+                    t.tags = Some(vec!["home".into()]);
+                }),
+            ),
+            (
+                "Remind me to call the bank on Friday at 3pm",
+                add_full("Call the bank", |t| {
+                    t.due_at = at("2026-11-20T15:00:00+05:00");
+                    t.remind_at = at("2026-11-20T15:00:00+05:00");
+                }),
+            ),
+            (
+                "Water the plants every Monday",
+                add_full("Water the plants", |t| {
+                    t.due_at = at("2026-11-23T23:59:00+05:00");
+                    t.recurrence = Some(Recurrence::Weekly);
+                }),
+            ),
+            ("What's due today?", list(due(DueFilter::Today))),
+            ("What's overdue?", list(due(DueFilter::Overdue))),
+            ("Show my high priority tasks", list_with(|q| q.priority = Some(vec![Priority::High]))),
+            ("Find tasks about rent", list_with(|q| q.q = Some("rent".into()))),
+            (
+                "Rename \"book flights\" to \"book flights to Lahore\"",
+                update(name("book flights"), title("Book flights to Lahore")),
+            ),
+            (
+                "rename book flights to book flights to Lahore",
+                update(name("book flights"), title("Book flights to Lahore")),
+            ),
+            (
+                "Change the description of the rent task to \"before noon\"",
+                update(name("rent"), changes(|c| c.description = Some("before noon".into()))),
+            ),
+            ("Reopen the groceries task", en(Intent::Reopen(name("groceries")))),
+            ("Move the dentist task to next Tuesday", update(name("dentist"), due_change("2026-11-24T23:59:00+05:00"))),
+            ("Make task 2 high priority", update(Target::Id(2), priority(Priority::High))),
+            ("Tag task 2 with work", update(Target::Id(2), changes(|c| c.add_tags = Some(vec!["work".into()])))),
+            (
+                "Add buy eggs and mark it done",
+                en(Intent::Add {
+                    task: AddTask { title: "Buy eggs".into(), ..AddTask::default() },
+                    then_complete: true,
+                }),
+            ),
+            ("Mark it done", en(Intent::Complete(Target::It))),
+            ("Delete all completed tasks", en(Intent::DeleteAll(status(StatusFilter::Completed)))),
+        ],
+        &karachi(),
+    );
+}
+
+#[test]
+fn reads_variants_of_adding() {
+    check(
+        vec![
+            ("add buy milk", add("Buy milk")),
+            ("Please add a task to buy groceries", add("Buy groceries")),
+            ("Could you add call the plumber please", add("Call the plumber")),
+            ("can you create a new task called review the budget", add("Review the budget")),
+            ("add \"call mom's doctor\" to my list", add("Call mom's doctor")),
+            ("add 'Tea, milk & sugar'", add("Tea, milk & sugar")),
+            ("new task: renew passport", add("Renew passport")),
+            ("todo: fix the sink", add("Fix the sink")),
+            ("Remember to water the garden", add("Water the garden")),
+            ("don't let me forget to feed the cat", add("Feed the cat")),
+            ("I have to finish the report", add("Finish the report")),
+            ("put eggs on my list", add("Eggs")),
+            ("jot down call the landlord", add("Call the landlord")),
+            ("hey, add renew car insurance thanks", add("Renew car insurance")),
+            ("ad a task to buy bread", add("Buy bread")),
+            ("add a task to do laundry", add("Do laundry")),
+            ("Add pay rent today", add_due("Pay rent", "2026-11-18T23:59:00+05:00")),
+            ("Add call mom tonight", add_due("Call mom", "2026-11-18T20:00:00+05:00")),
+            ("add pick up kids this evening", add_due("Pick up kids", "2026-11-18T18:00:00+05:00")),
+            ("add submit report tomorrow", add_due("Submit report", "2026-11-19T23:59:00+05:00")),
+            ("add submit report due tomorrow", add_due("Submit report", "2026-11-19T23:59:00+05:00")),
+            ("add submit report by tomorrow at 5pm", add_due("Submit report", "2026-11-19T17:00:00+05:00")),
+            ("add gym at 5pm", add_due("Gym", "2026-11-18T17:00:00+05:00")),
+            ("add gym at 5:30pm", add_due("Gym", "2026-11-18T17:30:00+05:00")),
+            ("add gym at 17:30", add_due("Gym", "2026-11-18T17:30:00+05:00")),
+            ("add gym at 5 pm", add_due("Gym", "2026-11-18T17:00:00+05:00")),
+            ("add breakfast meeting at 9am", add_due("Breakfast meeting", "2026-11-19T09:00:00+05:00")),
+            ("add lunch with Sam at noon tomorrow", add_due("Lunch with Sam", "2026-11-19T12:00:00+05:00")),
+            ("add file taxes tomorrow at midnight", add_due("File taxes", "2026-11-20T00:00:00+05:00")),
+            ("add call the bank tomorrow morning", add_due("Call the bank", "2026-11-19T09:00:00+05:00")),
+            ("add team sync on Friday", add_due("Team sync", "2026-11-20T23:59:00+05:00")),
+            ("add team sync friday at 10am", add_due("Team sync", "2026-11-20T10:00:00+05:00")),
+            ("add team sync on fri", add_due("Team sync", "2026-11-20T23:59:00+05:00")),
+            ("add team sync next Tuesday", add_due("Team sync", "2026-11-24T23:59:00+05:00")),
+            // Today is Wednesday: "Wednesday" is next week's, unless the time is still ahead today.
+            ("add review on Wednesday", add_due("Review", "2026-11-25T23:59:00+05:00")),
+            ("add review on Wednesday at 6pm", add_due("Review", "2026-11-18T18:00:00+05:00")),
+            ("add plan trip next week", add_due("Plan trip", "2026-11-23T23:59:00+05:00")),
+            ("add renew visa in 3 days", add_due("Renew visa", "2026-11-21T23:59:00+05:00")),
+            ("add check oven in 2 hours", add_due("Check oven", "2026-11-18T17:00:00+05:00")),
+            ("add stretch in 30 minutes", add_due("Stretch", "2026-11-18T15:30:00+05:00")),
+            ("add pay card bill on the 5th", add_due("Pay card bill", "2026-12-05T23:59:00+05:00")),
+            ("add pay card bill on the 25th", add_due("Pay card bill", "2026-11-25T23:59:00+05:00")),
+            ("add buy gifts on 12 December", add_due("Buy gifts", "2026-12-12T23:59:00+05:00")),
+            ("add buy gifts Dec 12", add_due("Buy gifts", "2026-12-12T23:59:00+05:00")),
+            ("add renew lease on Jan 5 at 10am", add_due("Renew lease", "2027-01-05T10:00:00+05:00")),
+            ("add buy sun cream", add("Buy sun cream")),
+            ("add urgent: call the vet", add_full("Call the vet", |t| t.priority = Some(Priority::High))),
+            ("add call the vet !high", add_full("Call the vet", |t| t.priority = Some(Priority::High))),
+            ("add tidy desk low priority", add_full("Tidy desk", |t| t.priority = Some(Priority::Low))),
+            ("add tidy desk with medium priority", add_full("Tidy desk", |t| t.priority = Some(Priority::Medium))),
+            ("add buy low-fat milk", add("Buy low-fat milk")),
+            ("add standup #work #daily", add_full("Standup", |t| t.tags = Some(vec!["work".into(), "daily".into()]))),
+            (
+                "add take vitamins every day",
+                add_full("Take vitamins", |t| {
+                    t.due_at = at("2026-11-18T23:59:00+05:00");
+                    t.recurrence = Some(Recurrence::Daily);
+                }),
+            ),
+            (
+                "add take vitamins daily at 8am",
+                add_full("Take vitamins", |t| {
+                    t.due_at = at("2026-11-19T08:00:00+05:00");
+                    t.recurrence = Some(Recurrence::Daily);
+                }),
+            ),
+            (
+                "add standup every weekday at 10am",
+                add_full("Standup", |t| {
+                    t.due_at = at("2026-11-19T10:00:00+05:00");
+                    t.recurrence = Some(Recurrence::Weekdays);
+                }),
+            ),
+            (
+                "add review budget monthly",
+                add_full("Review budget", |t| {
+                    t.due_at = at("2026-11-18T23:59:00+05:00");
+                    t.recurrence = Some(Recurrence::Monthly);
+                }),
+            ),
+            (
+                "add renew domain every year",
+                add_full("Renew domain", |t| {
+                    t.due_at = at("2026-11-18T23:59:00+05:00");
+                    t.recurrence = Some(Recurrence::Yearly);
+                }),
+            ),
+            (
+                "add clean the fridge weekly",
+                add_full("Clean the fridge", |t| {
+                    t.due_at = at("2026-11-18T23:59:00+05:00");
+                    t.recurrence = Some(Recurrence::Weekly);
+                }),
+            ),
+            (
+                "add team call every Friday at 3pm",
+                add_full("Team call", |t| {
+                    t.due_at = at("2026-11-20T15:00:00+05:00");
+                    t.recurrence = Some(Recurrence::Weekly);
+                }),
+            ),
+            (
+                "remind me to stretch in 2 hours",
+                add_full("Stretch", |t| {
+                    t.due_at = at("2026-11-18T17:00:00+05:00");
+                    t.remind_at = at("2026-11-18T17:00:00+05:00");
+                }),
+            ),
+            ("remind me to call grandma", add("Call grandma")),
+            ("Pay the electricity bill tomorrow", add_due("Pay the electricity bill", "2026-11-19T23:59:00+05:00")),
+            ("add \"call mom tonight\" tomorrow", add_due("Call mom tonight", "2026-11-19T23:59:00+05:00")),
+            (
+                "Add buy eggs and mark it as complete",
+                en(Intent::Add {
+                    task: AddTask { title: "Buy eggs".into(), ..AddTask::default() },
+                    then_complete: true,
+                }),
+            ),
+        ],
+        &karachi(),
+    );
+}
+
+#[test]
+fn reads_lists_and_searches() {
+    check(
+        vec![
+            ("show my tasks", list(ListTasks::default())),
+            ("list all tasks", list(status(StatusFilter::All))),
+            ("shwo my tasks", list(ListTasks::default())),
+            ("what's left?", list(status(StatusFilter::Pending))),
+            ("what do I still have to do", list(status(StatusFilter::Pending))),
+            ("show completed tasks", list(status(StatusFilter::Completed))),
+            ("which tasks are done", list(status(StatusFilter::Completed))),
+            ("what's due this week", list(due(DueFilter::Week))),
+            ("what's due tomorrow", list(due(DueFilter::Week))),
+            ("anything overdue?", list(due(DueFilter::Overdue))),
+            ("show tasks without a due date", list_with(|q| q.due = Some(DueFilter::None))),
+            ("show tasks tagged work", list_with(|q| q.tag = Some(vec!["work".into()]))),
+            ("#work tasks", list_with(|q| q.tag = Some(vec!["work".into()]))),
+            ("high priority tasks", list_with(|q| q.priority = Some(vec![Priority::High]))),
+            ("show my urgent tasks", list_with(|q| q.priority = Some(vec![Priority::High]))),
+            ("show low priority tasks", list_with(|q| q.priority = Some(vec![Priority::Low]))),
+            ("search for dentist", list_with(|q| q.q = Some("dentist".into()))),
+            ("find rent", list_with(|q| q.q = Some("rent".into()))),
+            ("look for tasks containing invoice", list_with(|q| q.q = Some("invoice".into()))),
+            ("show tasks about the trip", list_with(|q| q.q = Some("the trip".into()))),
+            (
+                "show my pending tasks sorted by due date",
+                list_with(|q| {
+                    q.status = Some(StatusFilter::Pending);
+                    q.sort = Some(Sort::Due);
+                }),
+            ),
+            ("What's on my plate today?", list(due(DueFilter::Today))),
+            ("Could you show me my todo list please", list(ListTasks::default())),
+        ],
+        &karachi(),
+    );
+}
+
+#[test]
+fn reads_changes_to_one_task() {
+    check(
+        vec![
+            ("complete task 2", en(Intent::Complete(Target::Id(2)))),
+            ("cmplete task 2", en(Intent::Complete(Target::Id(2)))),
+            ("mark #4 done", en(Intent::Complete(Target::Id(4)))),
+            ("mark task 3 as done please", en(Intent::Complete(Target::Id(3)))),
+            ("finish the report task", en(Intent::Complete(name("report")))),
+            ("I finished the rent one", en(Intent::Complete(name("rent")))),
+            ("check task 5 off", en(Intent::Complete(Target::Id(5)))),
+            ("the groceries task is done", en(Intent::Complete(name("groceries")))),
+            ("mark that as done", en(Intent::Complete(Target::It))),
+            ("mark task 3 as not done", en(Intent::Reopen(Target::Id(3)))),
+            ("reopen task 7", en(Intent::Reopen(Target::Id(7)))),
+            ("undo task 7", en(Intent::Reopen(Target::Id(7)))),
+            ("reopen it", en(Intent::Reopen(Target::It))),
+            ("delete task 3", en(Intent::Delete(Target::Id(3)))),
+            ("delte task 3", en(Intent::Delete(Target::Id(3)))),
+            ("remove #12", en(Intent::Delete(Target::Id(12)))),
+            ("please delete the rent one", en(Intent::Delete(name("rent")))),
+            ("get rid of the gym task", en(Intent::Delete(name("gym")))),
+            ("delete 'buy milk' from my list", en(Intent::Delete(name("buy milk")))),
+            ("delete that", en(Intent::Delete(Target::It))),
+            ("delete task number 8", en(Intent::Delete(Target::Id(8)))),
+            ("delete all tasks", en(Intent::DeleteAll(status(StatusFilter::All)))),
+            ("clear completed tasks", en(Intent::DeleteAll(status(StatusFilter::Completed)))),
+            ("delete all done tasks", en(Intent::DeleteAll(status(StatusFilter::Completed)))),
+            (
+                "delete all tasks tagged old",
+                en(Intent::DeleteAll(ListTasks {
+                    status: Some(StatusFilter::All),
+                    tag: Some(vec!["old".into()]),
+                    ..ListTasks::default()
+                })),
+            ),
+            ("rename task 4 to Buy oat milk", update(Target::Id(4), title("Buy oat milk"))),
+            ("change task 1 to call mom tonight", update(Target::Id(1), title("Call mom tonight"))),
+            ("update the gym task to go running", update(name("gym"), title("Go running"))),
+            ("rename 'gym' to go to the gym", update(name("gym"), title("Go to the gym"))),
+            ("change the title of task 2 to Pay rent", update(Target::Id(2), title("Pay rent"))),
+            ("change task 2's title to Pay rent", update(Target::Id(2), title("Pay rent"))),
+            (
+                "set the description of task 5 to bring the receipts",
+                update(Target::Id(5), changes(|c| c.description = Some("bring the receipts".into()))),
+            ),
+            ("change task 2 to high priority", update(Target::Id(2), priority(Priority::High))),
+            ("set the priority of task 2 to low", update(Target::Id(2), priority(Priority::Low))),
+            ("make it urgent", update(Target::It, priority(Priority::High))),
+            ("make the rent task low priority", update(name("rent"), priority(Priority::Low))),
+            ("prioritize task 6", update(Target::Id(6), priority(Priority::High))),
+            ("mark task 2 as urgent", update(Target::Id(2), priority(Priority::High))),
+            ("move task 3 to tomorrow", update(Target::Id(3), due_change("2026-11-19T23:59:00+05:00"))),
+            (
+                "reschedule the dentist one for Friday at 4pm",
+                update(name("dentist"), due_change("2026-11-20T16:00:00+05:00")),
+            ),
+            ("postpone task 1 to next week", update(Target::Id(1), due_change("2026-11-23T23:59:00+05:00"))),
+            ("change the due date of task 4 to Dec 12", update(Target::Id(4), due_change("2026-12-12T23:59:00+05:00"))),
+            ("set task 2 due friday", update(Target::Id(2), due_change("2026-11-20T23:59:00+05:00"))),
+            ("make task 9 due tomorrow at 9am", update(Target::Id(9), due_change("2026-11-19T09:00:00+05:00"))),
+            ("change task 2 to next monday", update(Target::Id(2), due_change("2026-11-23T23:59:00+05:00"))),
+            (
+                "make task 2 repeat every week",
+                update(Target::Id(2), changes(|c| c.recurrence = Some(Recurrence::Weekly))),
+            ),
+            (
+                "remind me about task 3 tomorrow at 9",
+                update(Target::Id(3), changes(|c| c.remind_at = at("2026-11-19T09:00:00+05:00"))),
+            ),
+            (
+                "set a reminder for the rent task at 5pm",
+                update(name("rent"), changes(|c| c.remind_at = at("2026-11-18T17:00:00+05:00"))),
+            ),
+            ("tag task 2 #home", update(Target::Id(2), changes(|c| c.add_tags = Some(vec!["home".into()])))),
+            (
+                "tag the rent task with home and bills",
+                update(name("rent"), changes(|c| c.add_tags = Some(vec!["home".into(), "bills".into()]))),
+            ),
+            ("add tag urgent to task 4", update(Target::Id(4), changes(|c| c.add_tags = Some(vec!["urgent".into()])))),
+            ("add #work to task 4", update(Target::Id(4), changes(|c| c.add_tags = Some(vec!["work".into()])))),
+            (
+                "remove the work tag from task 4",
+                update(Target::Id(4), changes(|c| c.remove_tags = Some(vec!["work".into()]))),
+            ),
+            ("untag task 4 #work", update(Target::Id(4), changes(|c| c.remove_tags = Some(vec!["work".into()])))),
+        ],
+        &karachi(),
+    );
+}
+
+#[test]
+fn reads_short_answers() {
+    check(
+        vec![
+            ("yes", en(Intent::Yes)),
+            ("Yeah!", en(Intent::Yes)),
+            ("sure", en(Intent::Yes)),
+            ("go ahead", en(Intent::Yes)),
+            ("confirm", en(Intent::Yes)),
+            ("do it", en(Intent::Yes)),
+            ("ok", en(Intent::Yes)),
+            ("no", en(Intent::No)),
+            ("cancel", en(Intent::No)),
+            ("never mind", en(Intent::No)),
+            ("Stop.", en(Intent::No)),
+            ("nope", en(Intent::No)),
+            ("3", en(Intent::Choice(Choice::Number(3)))),
+            ("task 3", en(Intent::Choice(Choice::Number(3)))),
+            ("#3", en(Intent::Choice(Choice::Number(3)))),
+            ("the second one", en(Intent::Choice(Choice::Position(2)))),
+            ("2nd", en(Intent::Choice(Choice::Position(2)))),
+            ("first", en(Intent::Choice(Choice::Position(1)))),
+            ("the last one", en(Intent::Choice(Choice::Last))),
+            ("hi", en(Intent::Greeting)),
+            ("Good morning!", en(Intent::Greeting)),
+            ("thanks!", en(Intent::Thanks)),
+            ("thank you", en(Intent::Thanks)),
+            ("help", en(Intent::Help)),
+            ("what can you do?", en(Intent::Help)),
+            ("Delete", en(Intent::Incomplete(Verb::Delete))),
+            ("add", en(Intent::Incomplete(Verb::Add))),
+            ("rename task 2", en(Intent::Incomplete(Verb::Update))),
+            ("complete", en(Intent::Incomplete(Verb::Complete))),
+            ("delete task", en(Intent::Incomplete(Verb::Delete))),
+            ("the weather is nice", en(Intent::Unknown)),
+            ("Can you please mark task 3 as complete?", en(Intent::Complete(Target::Id(3)))),
+            ("cancel task 3", en(Intent::Delete(Target::Id(3)))),
+            ("delete the completed ones", en(Intent::DeleteAll(status(StatusFilter::Completed)))),
+            ("How many tasks are left?", list(status(StatusFilter::Pending))),
+            ("Is anything due today?", list(due(DueFilter::Today))),
+            ("show me everything", list(status(StatusFilter::All))),
+            ("tasks", list(ListTasks::default())),
+            (
+                "remind me to take pills every day at 8pm",
+                add_full("Take pills", |t| {
+                    t.due_at = at("2026-11-18T20:00:00+05:00");
+                    t.remind_at = at("2026-11-18T20:00:00+05:00");
+                    t.recurrence = Some(Recurrence::Daily);
+                }),
+            ),
+        ],
+        &karachi(),
+    );
+}

@@ -1,0 +1,230 @@
+//! Changing a task: "Change task 1 to 'Call mom tonight'", "Rename "book
+//! flights" to "book flights to Lahore"", "Change the description of the
+//! rent task to "before noon"", "Move the dentist task to next Tuesday",
+//! "Make task 2 high priority", "Remind me about task 3 tomorrow at 9".
+//!
+//! Without quotes, the target ends at the first "to": a new title may
+//! contain "to" ("book flights to Lahore"), a task's name rarely does. A
+//! date never does, so a move splits at the last "to".
+
+use super::{
+    dates::{resolve, take_when},
+    fields::{take_priority, take_repeat, take_tags},
+    targets::{reference, target},
+    words::{find_word, join, quotes, strip_prefix, strip_suffix, tidy_title, words, Word},
+};
+use crate::chat::{
+    builtin::intent::{Clock, Intent, Target, Verb},
+    tools::args::UpdateTask,
+};
+
+/// Verbs that change a task; what the change is comes after "to".
+pub const CHANGE_VERBS: &[&str] = &["change", "update", "edit", "modify", "set", "alter"];
+/// Verbs whose new value is always the title.
+pub const RENAME_VERBS: &[&str] = &["rename", "retitle", "reword"];
+/// Verbs that change the due date.
+pub const MOVE_VERBS: &[&str] = &["move", "reschedule", "postpone", "push back", "push", "delay", "defer", "shift"];
+/// Verbs that change whatever the words after the task say ("make task 2 urgent").
+pub const MAKE_VERBS: &[&str] = &["make", "prioritize", "prioritise"];
+/// Openers of a reminder for a task that exists.
+pub const REMIND_ABOUT: &[&str] =
+    &["remind me about", "remind me of", "set a reminder for", "add a reminder for", "set a reminder on"];
+
+/// Which part of a task a change names.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Field {
+    Title,
+    Description,
+    Due,
+    Priority,
+    Remind,
+}
+
+/// "the description of <task>", before the task.
+const FIELD_BEFORE: &[(&str, Field)] = &[
+    ("the title of", Field::Title),
+    ("title of", Field::Title),
+    ("the name of", Field::Title),
+    ("name of", Field::Title),
+    ("the description of", Field::Description),
+    ("description of", Field::Description),
+    ("the description for", Field::Description),
+    ("the notes of", Field::Description),
+    ("the notes for", Field::Description),
+    ("the details of", Field::Description),
+    ("the due date of", Field::Due),
+    ("due date of", Field::Due),
+    ("the due date for", Field::Due),
+    ("the deadline of", Field::Due),
+    ("the deadline for", Field::Due),
+    ("the date of", Field::Due),
+    ("the priority of", Field::Priority),
+    ("priority of", Field::Priority),
+    ("the priority for", Field::Priority),
+    ("the reminder for", Field::Remind),
+    ("the reminder of", Field::Remind),
+];
+
+/// "<task>'s description", after the task.
+const FIELD_AFTER: &[(&str, Field)] = &[
+    ("title", Field::Title),
+    ("name", Field::Title),
+    ("description", Field::Description),
+    ("due date", Field::Due),
+    ("deadline", Field::Due),
+    ("priority", Field::Priority),
+];
+
+/// Words that may stay once the new values are taken ("make it *be* due friday").
+const LINKING: &[&str] = &["be", "due", "to", "repeat", "recurring", "recur", "as", "a", "priority"];
+
+fn update_of(target: Target, changes: UpdateTask) -> Intent {
+    Intent::Update { target, changes }
+}
+
+/// "change ...", "rename ...": `rest` is what follows the verb.
+pub fn change(rest: &str, rename: bool, clock: &Clock) -> Intent {
+    let (field, rest) =
+        match FIELD_BEFORE.iter().find_map(|(words, field)| Some((*field, strip_prefix(rest, &[words])?))) {
+            Some((field, after)) => (Some(field), after),
+            None => (rename.then_some(Field::Title), rest),
+        };
+    let Some((target_part, value, quoted)) = split(rest) else {
+        return fields_update(rest, field, false, clock).unwrap_or(Intent::Incomplete(Verb::Update));
+    };
+    // "task 1's title".
+    let (target_part, field) =
+        match FIELD_AFTER.iter().find_map(|(words, f)| Some((strip_suffix(target_part, &[words])?, *f))) {
+            Some((before, named)) if field.is_none() => (before.trim_end_matches("'s"), Some(named)),
+            _ => (target_part, field),
+        };
+    let Some(target) = target(target_part) else { return Intent::Incomplete(Verb::Update) };
+    let mut changes = UpdateTask::default();
+    match field {
+        Some(Field::Title) => changes.title = Some(tidy_title(value)),
+        Some(Field::Description) => changes.description = Some(value.trim().to_string()),
+        Some(Field::Due) => changes.due_at = when_of(value, clock),
+        Some(Field::Remind) => changes.remind_at = when_of(value, clock),
+        Some(Field::Priority) => changes.priority = take_priority(&mut words(value), true),
+        None if quoted => changes.title = Some(tidy_title(value)),
+        // "change task 2 to high priority", "... to friday": the value is all
+        // planning words; anything else is a new title.
+        None => {
+            changes = implied_changes(value, clock).unwrap_or(UpdateTask { title: Some(tidy_title(value)), ..changes })
+        }
+    }
+    if changes == UpdateTask::default() || changes.title.as_deref() == Some("") {
+        return Intent::Incomplete(Verb::Update);
+    }
+    update_of(target, changes)
+}
+
+/// The task part, the new value, and whether the value was quoted.
+fn split(rest: &str) -> Option<(&str, &str, bool)> {
+    let quoted = quotes(rest);
+    match quoted.as_slice() {
+        [first, .., last] => Some((rest[first.start..first.end].trim(), last.inner, true)),
+        [only] => {
+            let before = &rest[..only.start];
+            match find_word(&before.to_ascii_lowercase(), "to") {
+                Some(at) => Some((before[..at].trim(), only.inner, true)),
+                // The quote names the task: "rename 'x' to y".
+                None => {
+                    let after = strip_prefix(rest[only.end..].trim(), &["to", "into", "as"])?;
+                    Some((&rest[..only.end], after, false))
+                }
+            }
+        }
+        [] => {
+            let at = find_word(&rest.to_ascii_lowercase(), "to")?;
+            Some((rest[..at].trim(), rest[at + 2..].trim(), false))
+        }
+    }
+}
+
+fn when_of(value: &str, clock: &Clock) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let mut value_words = words(value);
+    resolve(&take_when(&mut value_words, clock), None, clock)
+}
+
+/// The changes `value` names when it is only planning words ("high
+/// priority", "next friday", "every week", "#work").
+fn implied_changes(value: &str, clock: &Clock) -> Option<UpdateTask> {
+    let mut value_words = words(value);
+    let (changes, left) = planning_changes(&mut value_words, None, clock);
+    (left.is_empty() && changes != UpdateTask::default()).then_some(changes)
+}
+
+/// Takes the planning words out of `words`: the changes, and the words left.
+fn planning_changes(words: &mut Vec<Word>, field: Option<Field>, clock: &Clock) -> (UpdateTask, Vec<Word>) {
+    let priority = take_priority(words, true);
+    let repeat = take_repeat(words);
+    let tags = take_tags(words);
+    let when = resolve(&take_when(words, clock), None, clock);
+    let mut changes = UpdateTask {
+        priority,
+        recurrence: repeat.map(|repeat| repeat.rule),
+        add_tags: (!tags.is_empty()).then_some(tags),
+        ..UpdateTask::default()
+    };
+    if field == Some(Field::Remind) {
+        changes.remind_at = when;
+    } else {
+        changes.due_at = when;
+    }
+    let left = words.iter().filter(|word| !LINKING.contains(&word.key.as_str())).cloned().collect();
+    (changes, left)
+}
+
+/// A change said without "to" ("set task 2 due friday", "make it urgent"):
+/// the planning words are the change, the other words the task. `strict`:
+/// the task must clearly be one ("make dinner tomorrow" adds instead).
+fn fields_update(rest: &str, field: Option<Field>, strict: bool, clock: &Clock) -> Option<Intent> {
+    let mut rest_words = words(rest);
+    let (changes, left) = planning_changes(&mut rest_words, field, clock);
+    let task = join(&left);
+    let target = if strict { reference(&task) } else { target(&task) }?;
+    (changes != UpdateTask::default()).then(|| update_of(target, changes))
+}
+
+/// "move X to friday", "reschedule X for tomorrow".
+pub fn move_to(rest: &str, clock: &Clock) -> Intent {
+    let lower = rest.to_ascii_lowercase();
+    let split =
+        [" to ", " for ", " until ", " till "].iter().filter_map(|word| Some((lower.rfind(word)?, word.len()))).max();
+    if let Some((at, len)) = split {
+        if let (Some(target), Some(due_at)) = (target(&rest[..at]), when_of(&rest[at + len..], clock)) {
+            return update_of(target, UpdateTask { due_at: Some(due_at), ..UpdateTask::default() });
+        }
+    }
+    fields_update(rest, Some(Field::Due), false, clock).unwrap_or(Intent::Incomplete(Verb::Update))
+}
+
+/// "make task 2 high priority", "prioritize the rent task": None when it
+/// is not a change ("make a cake" adds).
+pub fn make(verb: &str, rest: &str, clock: &Clock) -> Option<Intent> {
+    if verb != "make" {
+        let target = target(rest)?;
+        return Some(update_of(
+            target,
+            UpdateTask { priority: Some(crate::task::Priority::High), ..UpdateTask::default() },
+        ));
+    }
+    fields_update(rest, None, true, clock)
+}
+
+/// "remind me about task 3 tomorrow at 9".
+pub fn remind_about(rest: &str, clock: &Clock) -> Intent {
+    fields_update(rest, Some(Field::Remind), false, clock)
+        .filter(|intent| matches!(intent, Intent::Update { changes, .. } if changes.remind_at.is_some()))
+        .unwrap_or(Intent::Incomplete(Verb::Update))
+}
+
+/// Also a change: "mark task 2 as urgent".
+pub fn priority_update(rest: &str) -> Option<Intent> {
+    let mut rest_words = words(rest);
+    let priority = take_priority(&mut rest_words, true)?;
+    let left: Vec<Word> = rest_words.into_iter().filter(|word| !LINKING.contains(&word.key.as_str())).collect();
+    let target = target(&join(&left))?;
+    Some(update_of(target, UpdateTask { priority: Some(priority), ..UpdateTask::default() }))
+}
