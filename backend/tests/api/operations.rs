@@ -34,6 +34,17 @@ async fn readiness_follows_the_database_without_a_restart() {
 
     cluster.restart();
     assert!(eventually(Duration::from_secs(15), || async { app.get("/ready").await == StatusCode::OK }).await);
+    // A pooled connection from before the restart may still fail one
+    // request (with a 503, dropping it); requests then succeed.
+    let signed_up = eventually(Duration::from_secs(15), || async {
+        let email = format!("back-{}@example.com", uuid::Uuid::new_v4().simple());
+        let body = json!({ "email": email, "password": "tidy-otter-planets-42" });
+        let (status, _) = app.request(reqwest::Method::POST, "/api/auth/sign-up", None, Some(body)).await;
+        assert!(matches!(status.as_u16(), 201 | 503), "{status}");
+        status == StatusCode::CREATED
+    })
+    .await;
+    assert!(signed_up, "sign-up works again without a restart");
     let user = app.new_user().await;
     app.create_task(&user, "works again").await;
 }

@@ -247,11 +247,10 @@ impl Turn<'_, '_> {
         };
         match done {
             Ok(outcome) => {
-                let mut text = self.say.done(verb, &outcome);
-                if let Some(changes) = changes {
-                    text = format!("{}{}", text.trim_end_matches(['.', '۔']), self.say.changed(&changes));
-                    text.push(if self.say.language == super::intent::Language::Urdu { '۔' } else { '.' });
-                }
+                let text = match changes {
+                    Some(changes) => self.say.updated(&outcome, &changes),
+                    None => self.say.done(verb, &outcome),
+                };
                 self.tell(text)
             }
             Err(error) => self.explain(&error),

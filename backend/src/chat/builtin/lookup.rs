@@ -12,6 +12,9 @@ pub enum Pick {
     Many(Vec<TaskSummary>),
 }
 
+/// Words of a name that say nothing about which task it is.
+const FILLER: &[&str] = &["the", "and", "for", "with", "about", "task", "one", "that", "this", "my"];
+
 /// Chooses the task a name refers to: the exact title, else titles that
 /// contain the phrase, else titles that contain all its words (plural or
 /// not). `prefer_pending` ("complete the meeting task") keeps the one
@@ -26,8 +29,8 @@ pub fn pick(tasks: &[TaskSummary], name: &str, prefer_pending: bool) -> Pick {
     if found.is_empty() {
         let stems: Vec<String> = wanted
             .split(|c: char| !c.is_alphanumeric())
-            .filter(|word| word.chars().count() >= 3)
-            .map(|word| word.trim_end_matches("es").trim_end_matches('s').to_string())
+            .filter(|word| word.chars().count() >= 3 && !FILLER.contains(word))
+            .map(stem)
             .filter(|stem| stem.chars().count() >= 3)
             .collect();
         if !stems.is_empty() {
@@ -45,6 +48,13 @@ pub fn pick(tasks: &[TaskSummary], name: &str, prefer_pending: bool) -> Pick {
         [one] => Pick::One(one.id),
         many => Pick::Many(many.iter().map(|task| (*task).clone()).collect()),
     }
+}
+
+/// A word without its ending, so that "buying" finds "Buy milk" and
+/// "meetings" finds "Team meeting".
+fn stem(word: &str) -> String {
+    let word = ["ing", "ed", "es", "s"].iter().find_map(|ending| word.strip_suffix(ending)).unwrap_or(word);
+    word.to_string()
 }
 
 #[cfg(test)]
@@ -69,6 +79,7 @@ mod tests {
         assert_eq!(pick(&tasks, "pay rent", false), Pick::One(1));
         assert_eq!(pick(&tasks, "notes", false), Pick::One(3));
         assert_eq!(pick(&tasks, "meetings", false), Pick::One(3));
+        assert_eq!(pick(&tasks, "paying the rent", false), Pick::One(1));
         assert!(matches!(pick(&tasks, "rent", false), Pick::Many(many) if many.len() == 2));
         assert_eq!(pick(&tasks, "groceries", false), Pick::None);
     }

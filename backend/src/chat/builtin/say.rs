@@ -6,8 +6,11 @@ use chrono_tz::Tz;
 
 use super::intent::{Language, Verb};
 use crate::{
-    chat::tools::args::{ListTasks, TaskOutcome, TaskSummary, UpdateTask},
-    task::{list::StatusFilter, Priority},
+    chat::tools::args::{Clearable, ListTasks, TaskOutcome, TaskSummary, UpdateTask},
+    task::{
+        list::{DueFilter, StatusFilter},
+        Priority,
+    },
 };
 
 /// Tasks a list reply names; the rest are counted.
@@ -32,14 +35,28 @@ impl Say {
         }
     }
 
-    /// "Mon 23 Nov 09:00", or the date alone for a due date without a time.
+    /// "Mon 23 Nov 09:00" (in Urdu "23-11-2026 09:00"), or the date alone
+    /// for a due date without a time.
     pub fn when(&self, at: DateTime<Utc>) -> String {
         let local = at.with_timezone(&self.zone);
-        if local.time() == common::due::END_OF_DAY {
-            local.format("%a %-d %b").to_string()
-        } else {
-            local.format("%a %-d %b %H:%M").to_string()
-        }
+        let date_only = local.time() == common::due::END_OF_DAY;
+        let format = match (self.language, date_only) {
+            (Language::English, true) => "%a %-d %b",
+            (Language::English, false) => "%a %-d %b %H:%M",
+            (Language::Urdu, true) => "%d-%m-%Y",
+            (Language::Urdu, false) => "%d-%m-%Y %H:%M",
+        };
+        local.format(format).to_string()
+    }
+
+    fn priority(&self, priority: Priority) -> String {
+        let urdu = match priority {
+            Priority::High => "زیادہ",
+            Priority::Medium => "درمیانی",
+            Priority::Low => "کم",
+            Priority::None => "کوئی نہیں",
+        };
+        self.pick(format!("{} priority", priority.as_str()), format!("ترجیح: {urdu}"))
     }
 
     /// ", due Mon 23 Nov, high priority, #home": what a task carries.
@@ -49,7 +66,7 @@ impl Say {
             parts.push(self.pick(format!("due {}", self.when(due)), format!("آخری تاریخ {}", self.when(due))));
         }
         if let Some(priority) = priority.filter(|p| *p != Priority::None) {
-            parts.push(self.pick(format!("{} priority", priority.as_str()), format!("ترجیح: {}", priority.as_str())));
+            parts.push(self.priority(priority));
         }
         parts.extend(tags.iter().map(|tag| format!("#{tag}")));
         parts.iter().map(|part| format!(", {part}")).collect()
@@ -100,15 +117,20 @@ impl Say {
                 format!("\"{title}\" (کام نمبر {id}) حذف کر دیا گیا۔"),
             ),
             Verb::Update | Verb::Add => self.pick(
-                format!("Updated task #{id}: it's now \"{title}\"."),
-                format!("کام نمبر {id} بدل دیا گیا: \"{title}\"۔"),
+                format!("Updated \"{title}\" (task #{id})."),
+                format!("\"{title}\" (کام نمبر {id}) بدل دیا گیا۔"),
             ),
         }
     }
 
-    /// What an update changed, after [`Say::done`].
-    pub fn changed(&self, changes: &UpdateTask) -> String {
+    /// An update, and what it changed: "Renamed task #2 to "X"." or
+    /// "Updated "X" (task #2): due Fri 27 Nov, high priority."
+    pub fn updated(&self, outcome: &TaskOutcome, changes: &UpdateTask) -> String {
+        let (title, id) = (&outcome.title, outcome.task_id);
         let mut parts = Vec::new();
+        if changes.title.is_some() {
+            parts.push(self.pick(format!("now called \"{title}\""), format!("نیا نام \"{title}\"")));
+        }
         if let Some(due) = changes.due_at {
             parts.push(self.pick(
                 format!("due {}", self.when(due.with_timezone(&Utc))),
@@ -122,7 +144,7 @@ impl Say {
             ));
         }
         if let Some(priority) = changes.priority {
-            parts.push(self.pick(format!("{} priority", priority.as_str()), format!("ترجیح: {}", priority.as_str())));
+            parts.push(self.priority(priority));
         }
         for tag in changes.add_tags.iter().chain(changes.tags.iter()).flatten() {
             parts.push(format!("#{tag}"));
@@ -133,10 +155,23 @@ impl Say {
         if let Some(rule) = changes.recurrence {
             parts.push(self.pick(format!("repeats {}", rule.as_str()), format!("دہرانا: {}", rule.as_str())));
         }
-        match parts.is_empty() {
-            true => String::new(),
-            false => format!(" ({})", parts.join(", ")),
+        for field in changes.clear.iter().flatten() {
+            let name = match field {
+                Clearable::Description => ("description", "تفصیل"),
+                Clearable::Tags => ("tags", "ٹیگ"),
+                Clearable::DueAt => ("due date", "آخری تاریخ"),
+                Clearable::RemindAt => ("reminder", "یاد دہانی"),
+                Clearable::Recurrence => ("repeat", "دہرانا"),
+            };
+            parts.push(self.pick(format!("no {}", name.0), format!("{} ہٹا دی گئی", name.1)));
         }
+        if parts.is_empty() {
+            return self.done(Verb::Update, outcome);
+        }
+        self.pick(
+            format!("Updated \"{title}\" (task #{id}): {}.", parts.join(", ")),
+            format!("\"{title}\" (کام نمبر {id}) بدل دیا گیا: {}۔", parts.join("، ")),
+        )
     }
 
     pub fn listed(&self, query: &ListTasks, tasks: &[TaskSummary], total: i64) -> String {
@@ -144,6 +179,18 @@ impl Say {
         let filtered = query.q.is_some() || query.priority.is_some() || query.tag.is_some() || query.due.is_some();
         if tasks.is_empty() {
             return match (filtered, status) {
+                (true, _) if query.q.is_none() && query.priority.is_none() && query.tag.is_none() => match query.due {
+                    Some(DueFilter::Today) => {
+                        self.pick("Nothing is due today.".into(), "آج کوئی کام واجب نہیں۔".into())
+                    }
+                    Some(DueFilter::Overdue) => {
+                        self.pick("Nothing is overdue. Well done!".into(), "کوئی کام تاخیر میں نہیں۔".into())
+                    }
+                    Some(DueFilter::Week) => {
+                        self.pick("Nothing is due this week.".into(), "اس ہفتے کوئی کام واجب نہیں۔".into())
+                    }
+                    _ => self.pick("No tasks match that.".into(), "ایسا کوئی کام نہیں ملا۔".into()),
+                },
                 (true, _) => self.pick("No tasks match that.".into(), "ایسا کوئی کام نہیں ملا۔".into()),
                 (false, StatusFilter::All) => self.pick(
                     "Your list is empty. Try \"Add a task to buy groceries\".".into(),
@@ -166,6 +213,7 @@ impl Say {
         };
         let mut text = match (filtered, self.language) {
             (false, Language::English) => format!("You have {total}{adjective} {noun}:"),
+            (true, Language::English) if total == 1 => format!("1{adjective} task matches:"),
             (true, Language::English) => format!("{total}{adjective} {noun} match:"),
             (_, Language::Urdu) => match status {
                 StatusFilter::Pending => format!("آپ کے {total} کام باقی ہیں:"),

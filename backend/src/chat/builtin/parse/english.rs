@@ -5,6 +5,7 @@
 use super::{
     add::{add, ADD_VERBS, NEED_PREFIXES, REMEMBER_PREFIXES, REMIND_PREFIXES},
     answers::whole_message,
+    clear::clear,
     dates::take_when,
     fields::take_repeat,
     list::list_query,
@@ -68,6 +69,9 @@ fn command(body: &str, clock: &Clock) -> Option<Intent> {
     }
     if let Some(rest) = strip_prefix(body, REMEMBER_PREFIXES) {
         return Some(add(rest, false, clock));
+    }
+    if let Some(intent) = clear(body) {
+        return Some(intent);
     }
     if let Some(intent) = tagging(body) {
         return Some(intent);

@@ -7,11 +7,13 @@
 //!   [`add`], [`list`], [`status`] (complete, reopen, delete, tags) and [`update`];
 //! - [`dates`] and [`fields`]: the planning words (when, priority, tags,
 //!   repetition), taken out of a title;
+//! - [`clear`]: emptying a field ("clear the due date of task 2");
 //! - [`targets`]: which task a message means;
 //! - [`urdu`]: Urdu-script messages.
 
 mod add;
 mod answers;
+mod clear;
 mod dates;
 mod english;
 mod fields;

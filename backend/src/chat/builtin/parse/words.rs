@@ -7,6 +7,11 @@ use std::borrow::Cow;
 /// Words that open a message without adding meaning.
 const POLITE_PREFIXES: &[&str] = &[
     "please",
+    "actually",
+    "oh",
+    "um",
+    "wait",
+    "sorry",
     "pls",
     "plz",
     "kindly",

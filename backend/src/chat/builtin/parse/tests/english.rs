@@ -350,6 +350,21 @@ fn reads_changes_to_one_task() {
                 update(Target::Id(4), changes(|c| c.remove_tags = Some(vec!["work".into()]))),
             ),
             ("untag task 4 #work", update(Target::Id(4), changes(|c| c.remove_tags = Some(vec!["work".into()])))),
+            (
+                "clear the due date of task 2",
+                update(Target::Id(2), changes(|c| c.clear = Some(vec![Clearable::DueAt]))),
+            ),
+            (
+                "remove the reminder from the rent task",
+                update(name("rent"), changes(|c| c.clear = Some(vec![Clearable::RemindAt]))),
+            ),
+            ("take the tags off it", update(Target::It, changes(|c| c.clear = Some(vec![Clearable::Tags])))),
+            ("stop repeating task 3", update(Target::Id(3), changes(|c| c.clear = Some(vec![Clearable::Recurrence])))),
+            (
+                "please delete the description of task 5",
+                update(Target::Id(5), changes(|c| c.clear = Some(vec![Clearable::Description]))),
+            ),
+            ("actually, reopen it", en(Intent::Reopen(Target::It))),
         ],
         &karachi(),
     );
