@@ -24,7 +24,7 @@ pub fn pick(tasks: &[TaskSummary], name: &str, prefer_pending: bool) -> Pick {
     let title = |task: &TaskSummary| task.title.to_lowercase();
     let mut found: Vec<&TaskSummary> = tasks.iter().filter(|task| title(task) == wanted).collect();
     if found.is_empty() {
-        found = tasks.iter().filter(|task| title(task).contains(&wanted)).collect();
+        found = tasks.iter().filter(|task| at_word_start(&title(task), &wanted)).collect();
     }
     if found.is_empty() {
         let stems: Vec<String> = wanted
@@ -34,7 +34,7 @@ pub fn pick(tasks: &[TaskSummary], name: &str, prefer_pending: bool) -> Pick {
             .filter(|stem| stem.chars().count() >= 3)
             .collect();
         if !stems.is_empty() {
-            found = tasks.iter().filter(|task| stems.iter().all(|stem| title(task).contains(stem.as_str()))).collect();
+            found = tasks.iter().filter(|task| stems.iter().all(|stem| at_word_start(&title(task), stem))).collect();
         }
     }
     if prefer_pending && found.len() > 1 {
@@ -48,6 +48,12 @@ pub fn pick(tasks: &[TaskSummary], name: &str, prefer_pending: bool) -> Pick {
         [one] => Pick::One(one.id),
         many => Pick::Many(many.iter().map(|task| (*task).clone()).collect()),
     }
+}
+
+/// Whether `part` occurs in `title` starting at a word: "meet" is in "Team
+/// meeting", "new" is not in "Renew passport".
+fn at_word_start(title: &str, part: &str) -> bool {
+    title.match_indices(part).any(|(at, _)| title[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
 }
 
 /// A word without its ending, so that "buying" finds "Buy milk" and
@@ -82,6 +88,8 @@ mod tests {
         assert_eq!(pick(&tasks, "paying the rent", false), Pick::One(1));
         assert!(matches!(pick(&tasks, "rent", false), Pick::Many(many) if many.len() == 2));
         assert_eq!(pick(&tasks, "groceries", false), Pick::None);
+        let tasks = [task(1, "Renew passport", false), task(2, "New tyres", false)];
+        assert_eq!(pick(&tasks, "new", false), Pick::One(2), "a name starts at a word");
     }
 
     #[test]

@@ -74,9 +74,43 @@ pub const NEED_PREFIXES: &[&str] = &[
 ];
 
 /// Words between an add verb and the title ("add *a new task to* ...").
+/// "new" and "another" only with a noun, so "add new tyres" keeps its title.
 const FILLERS: &[&str] = &[
-    "a", "an", "the", "new", "another", "task", "todo", "to-do", "item", "reminder", "entry", "one", "called", "named",
-    "titled", "saying", "that", "says", "to", "for", "me", "my", "list", "on", ":", "-",
+    "a",
+    "an",
+    "the",
+    "new task",
+    "new todo",
+    "new to-do",
+    "new item",
+    "new reminder",
+    "new entry",
+    "new one",
+    "another task",
+    "another todo",
+    "another item",
+    "another one",
+    "task",
+    "todo",
+    "to-do",
+    "item",
+    "reminder",
+    "entry",
+    "one",
+    "called",
+    "named",
+    "titled",
+    "saying",
+    "that",
+    "says",
+    "to",
+    "for",
+    "me",
+    "my",
+    "list",
+    "on",
+    ":",
+    "-",
 ];
 
 /// Where the task goes, said after the title ("... to my list").

@@ -108,15 +108,32 @@ const HELP: &[&str] = &[
     "",
 ];
 
+/// Words that may follow a "yes" without changing it ("yes, delete them").
+const YES_TAIL: &[&str] = &[
+    "please", "delete", "remove", "them", "it", "all", "those", "both", "go", "ahead", "do", "sure", "thanks", "ok",
+    "okay", "confirm", "fine", "yes", "that's", "right", "of", "course", "the", "tasks",
+];
+/// Words that may follow a "no" without changing it ("no, keep them").
+const NO_TAIL: &[&str] = &[
+    "keep", "them", "it", "all", "don't", "dont", "do", "not", "thanks", "thank", "you", "cancel", "please", "stop",
+    "never", "mind", "leave", "wait", "delete", "anything", "that",
+];
+
+/// "yes, delete them": a word of `first` followed only by words of `tail`.
+fn opens_with(key: &str, first: &[&str], tail: &[&str]) -> bool {
+    let mut words = key.split([' ', ',']).filter(|word| !word.is_empty());
+    words.next().is_some_and(|word| first.contains(&word)) && words.all(|word| tail.contains(&word))
+}
+
 /// The answer `key` (the message as [`super::words::key`] reads it) is, if
 /// the whole message is one.
 pub fn whole_message(key: &str) -> Option<Intent> {
     let is = |list: &[&str]| list.contains(&key);
     if is(HELP) {
         Some(Intent::Help)
-    } else if is(YES) {
+    } else if is(YES) || opens_with(key, YES, YES_TAIL) {
         Some(Intent::Yes)
-    } else if is(NO) {
+    } else if is(NO) || opens_with(key, NO, NO_TAIL) {
         Some(Intent::No)
     } else if is(GREETINGS) {
         Some(Intent::Greeting)

@@ -103,6 +103,8 @@ fn reads_variants_of_adding() {
     check(
         vec![
             ("add buy milk", add("Buy milk")),
+            ("add new tyres for the car", add("New tyres for the car")),
+            ("add another task to call the bank", add("Call the bank")),
             ("Please add a task to buy groceries", add("Buy groceries")),
             ("Could you add call the plumber please", add("Call the plumber")),
             ("can you create a new task called review the budget", add("Review the budget")),
@@ -365,6 +367,9 @@ fn reads_changes_to_one_task() {
                 update(Target::Id(5), changes(|c| c.clear = Some(vec![Clearable::Description]))),
             ),
             ("actually, reopen it", en(Intent::Reopen(Target::It))),
+            ("yes, delete them", en(Intent::Yes)),
+            ("yes please go ahead", en(Intent::Yes)),
+            ("no, keep them", en(Intent::No)),
         ],
         &karachi(),
     );
