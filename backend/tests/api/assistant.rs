@@ -173,6 +173,14 @@ async fn delete_all_asks_first_and_deletes_only_what_it_listed(store: Store) {
         app.list_tasks(&user, "all").await.iter().map(|t| t["title"].as_str().unwrap().to_string()).collect();
     assert_eq!(left, ["Keep me", "Done later"]);
 
+    // Several tasks by number: listed and confirmed too.
+    let ids: Vec<i64> = app.list_tasks(&user, "all").await.iter().map(|t| t["id"].as_i64().unwrap()).collect();
+    let question = say(&app, &user, None, &format!("delete tasks {} and {}", ids[0], ids[1])).await;
+    assert!(tools(&question).is_empty(), "{question}");
+    let no = say(&app, &user, question["conversation_id"].as_i64(), "no, keep them").await;
+    assert!(tools(&no).is_empty(), "{no}");
+    assert_eq!(app.list_tasks(&user, "all").await.len(), 2);
+
     // A "yes" with nothing asked does nothing; "no" keeps everything.
     let again = say(&app, &user, conversation, "yes").await;
     assert!(tools(&again).is_empty(), "{again}");

@@ -173,6 +173,7 @@ impl Turn<'_, '_> {
     async fn on_target(&mut self, target: Target, act: OneTask) -> Result<(), ToolError> {
         let name = match target {
             Target::Id(id) => return self.act_on(id, act).await,
+            Target::Ids(ids) => return self.act_on_each(ids, act).await,
             Target::It => match self.state.last_task {
                 Some(id) => return self.act_on(id, act).await,
                 None => return self.tell(self.say.which_task()),
@@ -257,6 +258,28 @@ impl Turn<'_, '_> {
         }
     }
 
+    /// Several tasks by number: deleting them asks first (listing the ones
+    /// that exist); anything else is done to each in turn.
+    async fn act_on_each(&mut self, ids: Vec<i64>, act: OneTask) -> Result<(), ToolError> {
+        if act != OneTask::Delete {
+            for (n, id) in ids.into_iter().enumerate() {
+                if n > 0 {
+                    self.sink.say("\n");
+                }
+                self.act_on(id, act.clone()).await?;
+            }
+            return Ok(());
+        }
+        let mut tasks = Vec::new();
+        for &id in &ids {
+            match self.caller.db.get_task(self.caller.user_id, id).await? {
+                Some(task) => tasks.push(TaskSummary::from(&task)),
+                None => self.sink.say(&format!("{}\n", self.say.no_such_task(id))),
+            }
+        }
+        self.confirm_deletion(tasks)
+    }
+
     /// Lists what "delete all …" would delete and asks first.
     async fn confirm_delete_all(&mut self, query: ListTasks) -> Result<(), ToolError> {
         let query = ListTasks { limit: Some(PAGE_MAX), ..query };
@@ -265,14 +288,18 @@ impl Turn<'_, '_> {
             Ok(list) => list.tasks,
             Err(error) => return self.explain(&error),
         };
+        self.confirm_deletion(tasks)
+    }
+
+    /// Asks before deleting `tasks`, bound to exactly these.
+    fn confirm_deletion(&mut self, tasks: Vec<TaskSummary>) -> Result<(), ToolError> {
         if tasks.is_empty() {
             return self.tell(self.say.nothing_to_delete());
         }
         let text = self.say.confirm_delete(&tasks);
         let task_ids = tasks.iter().map(|task| task.id).collect();
         self.state.ask(PendingAction::DeleteTasks { task_ids }, self.say.language, self.clock.now);
-        self.sink.say(&text);
-        Ok(())
+        self.tell(text)
     }
 
     /// After a "yes": deletes exactly the tasks that were listed (those

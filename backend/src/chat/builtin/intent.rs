@@ -79,6 +79,8 @@ pub enum Intent {
 pub enum Target {
     /// "task 3", "#3", "number 3".
     Id(i64),
+    /// "tasks 3 and 4": a deletion of them asks first, other changes apply to each.
+    Ids(Vec<i64>),
     /// "the meeting task", "the rent one", "'book flights'": words of its title.
     Name(String),
     /// "it", "that", "this one": the task named last in the conversation.

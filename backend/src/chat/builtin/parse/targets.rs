@@ -49,6 +49,22 @@ pub fn task_number(raw: &str) -> Option<i64> {
     number
 }
 
+/// Several task numbers: "tasks 3 and 4", "#3, #5 & #8".
+fn task_numbers(raw: &str) -> Option<Vec<i64>> {
+    let lower = raw.trim().to_ascii_lowercase();
+    let mut numbers = Vec::new();
+    for word in lower.split([' ', '#', ',', '&']).filter(|w| !w.is_empty()) {
+        let word = word.trim_end_matches(['.', ':', '?', '!']);
+        match word.parse::<i64>() {
+            Ok(n) if n > 0 => numbers.push(n),
+            _ if ["tasks", "task", "todos", "items", "numbers", "the", "my", "and", "both"].contains(&word) => {}
+            _ => return None,
+        }
+    }
+    numbers.dedup();
+    (numbers.len() > 1).then_some(numbers)
+}
+
 /// Which task `raw` names, or None if it names none.
 pub fn target(raw: &str) -> Option<Target> {
     let text = raw.trim().trim_matches(|c: char| c == ',' || c == ':' || c == ' ' || c == '.');
@@ -57,6 +73,9 @@ pub fn target(raw: &str) -> Option<Target> {
     }
     if let Some(id) = task_number(text) {
         return Some(Target::Id(id));
+    }
+    if let Some(ids) = task_numbers(text) {
+        return Some(Target::Ids(ids));
     }
     if IT_WORDS.contains(&key(text).as_str()) {
         return Some(Target::It);

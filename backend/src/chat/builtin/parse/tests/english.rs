@@ -367,6 +367,8 @@ fn reads_changes_to_one_task() {
                 update(Target::Id(5), changes(|c| c.clear = Some(vec![Clearable::Description]))),
             ),
             ("actually, reopen it", en(Intent::Reopen(Target::It))),
+            ("delete tasks 3 and 4", en(Intent::Delete(Target::Ids(vec![3, 4])))),
+            ("complete #1, #2 & #5", en(Intent::Complete(Target::Ids(vec![1, 2, 5])))),
             ("yes, delete them", en(Intent::Yes)),
             ("yes please go ahead", en(Intent::Yes)),
             ("no, keep them", en(Intent::No)),
