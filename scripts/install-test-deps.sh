@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs on a fresh Debian machine: Chromium and
-# its WebDriver for the browser test, axe-core and Lighthouse for the web
+# Installs what the test suite needs on a fresh Debian machine: Chromium,
+# its WebDriver and an Urdu font for the browser test, axe-core and Lighthouse for the web
 # UI's checks, schemathesis for API fuzzing, checkov for static review, npm
 # for the chart README's generator.
 # Idempotent: does nothing when everything is present.
@@ -12,6 +12,8 @@ command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# Urdu letters (ہ, ے) for the browser test's screenshots of the assistant.
+fc-list 2>/dev/null | grep -qi "Noto Naskh Arabic" || need_apt+=(fonts-noto-core)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}"
   sudo_cmd=()

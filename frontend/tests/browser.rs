@@ -114,7 +114,9 @@ async fn every_page_works_and_passes_axe_on_a_phone_and_a_desktop_in_light_and_d
     let activity = chrome.find(".activity summary").await.text().await.unwrap();
     assert_eq!(activity, "Added “Buy milk”", "tool activity told in words");
     say(&chrome, "What's pending?").await;
-    say(&chrome, "Add a task to دودھ خریدنا").await;
+    say(&chrome, "ایک کام شامل کریں: دودھ خریدنا").await;
+    let urdu = chrome.find(".message.assistant:last-of-type .bubble").await.text().await.unwrap();
+    assert!(urdu.contains("شامل کر دیا"), "answered in Urdu: {urdu}");
     let conversation = chrome.client.current_url().await.unwrap().to_string();
     assert!(conversation.contains("/chat?c="), "{conversation}");
     assert_eq!(chrome.find("#conversation-list a[aria-current]").await.text().await.unwrap(), "Add a task to buy milk");
