@@ -154,9 +154,23 @@ impl Config {
             hash_queue: parse(&lookup, "HASH_QUEUE", 64)?,
             auth_attempts_per_minute: parse(&lookup, "AUTH_ATTEMPTS_PER_MINUTE", 30)?,
             task_limit: parse(&lookup, "TASK_LIMIT", 10_000)?,
-            turn_deadline: Duration::from_secs(parse(&lookup, "CHAT_TURN_DEADLINE_SECS", 30)?.max(1)),
+            turn_deadline: turn_deadline(&lookup)?,
             server: common::serve::Limits::from_lookup(&lookup).map_err(ConfigError::Server)?,
         })
+    }
+}
+
+/// The longest a chat turn may take: under the web UI's 60 s wait for the
+/// backend, and so under the 90 s an `Idempotency-Key` is held for a turn.
+const TURN_DEADLINE_MAX_SECS: u64 = 60;
+
+fn turn_deadline(lookup: &impl Fn(&str) -> Option<String>) -> Result<Duration, ConfigError> {
+    match parse(lookup, "CHAT_TURN_DEADLINE_SECS", 30)? {
+        secs @ 1..=TURN_DEADLINE_MAX_SECS => Ok(Duration::from_secs(secs)),
+        secs => Err(ConfigError::Invalid(
+            "CHAT_TURN_DEADLINE_SECS",
+            format!("{secs} is not between 1 and {TURN_DEADLINE_MAX_SECS} seconds"),
+        )),
     }
 }
 

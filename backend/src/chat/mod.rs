@@ -49,10 +49,10 @@ impl Assistant {
     }
 
     /// Answers `text` given the conversation so far (and the built-in
-    /// agent's `state`), into `sink`. When the
-    /// language model stays unavailable, or the turn's `deadline` passes,
-    /// before any tool ran, the built-in agent answers instead and says so;
-    /// after a tool ran, the reply says what was done.
+    /// agent's `state`), into `sink`. When the language model stays
+    /// unavailable, or the turn's `deadline` passes, before any tool ran,
+    /// the built-in agent answers instead and says so; after a tool ran,
+    /// the reply says what was done.
     pub async fn reply(
         &self,
         caller: &Caller<'_>,
@@ -66,7 +66,12 @@ impl Assistant {
             Assistant::Builtin => return builtin::respond(caller, text, state, sink).await,
             Assistant::Llm(agent) => agent,
         };
-        let error = match agent.respond(caller, history, text, sink, deadline).await {
+        let outcome = agent.respond(caller, history, text, sink, deadline).await;
+        // The model answered whatever the built-in agent had asked, and
+        // "it" is now the task the model acted on last.
+        state.pending = None;
+        state.last_task = sink.tool_calls().iter().rev().find_map(|call| call.result.get("task_id")?.as_i64());
+        let error = match outcome {
             Ok(()) => return Ok(()),
             Err(llm::LlmError::Tool(tool_error)) => return Err(tool_error),
             Err(error) => error,

@@ -14,9 +14,8 @@ use axum::{
     Router,
 };
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
 use tokio::sync::mpsc;
+use utoipa::{IntoParams, ToSchema};
 
 use super::{
     stream,

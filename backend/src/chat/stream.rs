@@ -49,5 +49,7 @@ fn outcome(result: ApiResult<ChatResponse>) -> Event {
 }
 
 fn data(event: Event, value: &impl serde::Serialize) -> Event {
-    event.json_data(value).unwrap_or_else(|_| Event::default().event("error").data("{}"))
+    event.json_data(value).unwrap_or_else(|_| {
+        Event::default().event("error").data(r#"{"error":"internal_error","message":"an internal error occurred"}"#)
+    })
 }

@@ -55,7 +55,9 @@ impl Db {
         let now = Utc::now();
         let insert = "INSERT INTO messages (user_id, conversation_id, role, content, tool_calls, created_at) \
                       VALUES ($1, $2, $3, $4, $5, $6)";
-        let finish = "UPDATE conversations SET updated_at = $3, agent_state = $4, \
+        // A turn that outlived its lease leaves the state of the turn after it alone.
+        let finish = "UPDATE conversations SET updated_at = $3, \
+                          agent_state = CASE WHEN turn_holder = $5 THEN $4 ELSE agent_state END, \
                           turn_holder = CASE WHEN turn_holder = $5 THEN NULL ELSE turn_holder END, \
                           turn_until = CASE WHEN turn_holder = $5 THEN NULL ELSE turn_until END \
                       WHERE user_id = $1 AND id = $2";

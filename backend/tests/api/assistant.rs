@@ -173,6 +173,20 @@ async fn delete_all_asks_first_and_deletes_only_what_it_listed(store: Store) {
         app.list_tasks(&user, "all").await.iter().map(|t| t["title"].as_str().unwrap().to_string()).collect();
     assert_eq!(left, ["Keep me", "Done later"]);
 
+    // "delete them" after the question answers it; it never means one task.
+    let eggs = app.create_task(&user, "Buy eggs").await["id"].as_i64().unwrap();
+    let junk = app.create_task(&user, "Junk").await["id"].as_i64().unwrap();
+    app.request(Method::PATCH, &format!("/api/{}/tasks/{junk}/complete", user.id), Some(&user.token), None).await;
+    let question = say(&app, &user, None, "delete all completed tasks").await;
+    let conversation = question["conversation_id"].as_i64();
+    let answer = say(&app, &user, conversation, "delete them").await;
+    assert_eq!(tools(&answer), ["delete_task", "delete_task"], "{answer}");
+    assert_eq!(task(&app, &user, eggs).await["title"], "Buy eggs");
+    let list = say(&app, &user, conversation, "what's pending?").await;
+    assert_eq!(tools(&list), ["list_tasks"]);
+    let unclear = say(&app, &user, conversation, "delete it").await;
+    assert!(tools(&unclear).is_empty(), "after a list of several, 'it' is unclear: {unclear}");
+
     // Several tasks by number: listed and confirmed too.
     let ids: Vec<i64> = app.list_tasks(&user, "all").await.iter().map(|t| t["id"].as_i64().unwrap()).collect();
     let question = say(&app, &user, None, &format!("delete tasks {} and {}", ids[0], ids[1])).await;
@@ -216,6 +230,11 @@ async fn an_unclear_target_asks_and_changes_nothing(store: Store) {
         assert_eq!(tools(&reply), ["list_tasks"], "{phrase}: {reply}");
         assert!(reply["response"].as_str().unwrap().contains("Which one"), "{phrase}: {reply}");
     }
+    // An answer that is neither of the numbers offered is asked again.
+    let question = say(&app, &user, None, "Delete the rent task").await;
+    let again = say(&app, &user, question["conversation_id"].as_i64(), "99").await;
+    assert!(tools(&again).is_empty(), "{again}");
+    assert!(again["response"].as_str().unwrap().contains("Which one"), "{again}");
     let tasks = app.list_tasks(&user, "all").await;
     let titles: Vec<&str> = tasks.iter().map(|t| t["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["Pay rent", "Rent a car"]);

@@ -581,3 +581,25 @@ async fn a_client_that_leaves_mid_stream_does_not_cancel_the_turn() {
     let messages = app.messages(&user, conversations[0]["id"].as_i64().unwrap()).await;
     assert_eq!(messages[1]["content"], "I added Buy milk.");
 }
+
+#[tokio::test]
+async fn a_question_of_the_fallback_is_settled_once_the_model_answers() {
+    let down = || ResponseTemplate::new(503).set_body_json(json!({ "error": { "message": "overloaded" } }));
+    // Down, up, down again: one request per turn.
+    let provider = Provider::start(vec![down(), text("Hello!"), down()], &[("LLM_MAX_RETRIES", "0")]).await;
+    let app = &provider.app;
+    let user = app.new_user().await;
+    let done = app.create_task(&user, "Old report").await["id"].as_i64().unwrap();
+    app.request(reqwest::Method::PATCH, &format!("/api/{}/tasks/{done}/complete", user.id), Some(&user.token), None)
+        .await;
+
+    let (_, question) = app.chat(&user, None, "Delete all completed tasks").await;
+    assert!(question["response"].as_str().unwrap().contains("Old report"), "the built-in agent asked: {question}");
+    let conversation = question["conversation_id"].as_i64();
+    let (_, answer) = app.chat(&user, conversation, "hello").await;
+    assert_eq!(answer["response"], "Hello!");
+    // The model answered in between: a later "yes" confirms nothing.
+    let (_, late) = app.chat(&user, conversation, "yes").await;
+    assert!(late["tool_calls"].as_array().unwrap().is_empty(), "{late}");
+    assert_eq!(app.list_tasks(&user, "all").await.len(), 1, "nothing deleted");
+}

@@ -100,7 +100,7 @@ impl Turn<'_, '_> {
         }
     }
 
-    /// Runs a typed tool and records the call as the JSON adapter would;
+    /// Records a typed tool's call and `outcome` as the JSON adapter would;
     /// a database failure ends the turn, other failures are the user's to fix.
     async fn record<A: Serialize, R: Serialize>(
         &mut self,
@@ -159,9 +159,11 @@ impl Turn<'_, '_> {
         let outcome = core::list(self.caller, query.clone()).await;
         match self.record(tools::LIST_TASKS, &query, outcome).await? {
             Ok(TaskList { tasks, total }) => {
-                if let [only] = tasks.as_slice() {
-                    self.state.last_task = Some(only.id);
-                }
+                // After a list of several, "it" could be any of them.
+                self.state.last_task = match tasks.as_slice() {
+                    [only] => Some(only.id),
+                    _ => None,
+                };
                 let text = self.say.listed(&query, &tasks, total);
                 self.tell(text)
             }
@@ -277,26 +279,28 @@ impl Turn<'_, '_> {
                 None => self.sink.say(&format!("{}\n", self.say.no_such_task(id))),
             }
         }
-        self.confirm_deletion(tasks)
+        let total = tasks.len() as i64;
+        self.confirm_deletion(tasks, total)
     }
 
     /// Lists what "delete all …" would delete and asks first.
     async fn confirm_delete_all(&mut self, query: ListTasks) -> Result<(), ToolError> {
         let query = ListTasks { limit: Some(PAGE_MAX), ..query };
         let outcome = core::list(self.caller, query.clone()).await;
-        let tasks = match self.record(tools::LIST_TASKS, &query, outcome).await? {
-            Ok(list) => list.tasks,
-            Err(error) => return self.explain(&error),
-        };
-        self.confirm_deletion(tasks)
+        match self.record(tools::LIST_TASKS, &query, outcome).await? {
+            Ok(list) => self.confirm_deletion(list.tasks, list.total),
+            Err(error) => self.explain(&error),
+        }
     }
 
-    /// Asks before deleting `tasks`, bound to exactly these.
-    fn confirm_deletion(&mut self, tasks: Vec<TaskSummary>) -> Result<(), ToolError> {
+    /// Asks before deleting `tasks`, bound to exactly these (all of them
+    /// listed); `total` is how many matched, when more did.
+    fn confirm_deletion(&mut self, tasks: Vec<TaskSummary>, total: i64) -> Result<(), ToolError> {
+        self.state.last_task = None;
         if tasks.is_empty() {
             return self.tell(self.say.nothing_to_delete());
         }
-        let text = self.say.confirm_delete(&tasks);
+        let text = self.say.confirm_delete(&tasks, total);
         let task_ids = tasks.iter().map(|task| task.id).collect();
         self.state.ask(PendingAction::DeleteTasks { task_ids }, self.say.language, self.clock.now);
         self.tell(text)
@@ -328,11 +332,11 @@ fn verb_of(act: &OneTask) -> Verb {
 }
 
 /// The candidate an answer to "which one?" names: a task number among
-/// them, else a position in the list.
+/// them, or a position ("the second one"). A number that is none of theirs
+/// names none: it might mean another task, so the question is asked again.
 fn chosen(choice: Choice, candidates: &[i64]) -> Option<i64> {
     match choice {
-        Choice::Number(n) if candidates.contains(&n) => Some(n),
-        Choice::Number(n) => candidates.get(usize::try_from(n).ok()?.checked_sub(1)?).copied(),
+        Choice::Number(n) => candidates.contains(&n).then_some(n),
         Choice::Position(n) => candidates.get(n.checked_sub(1)?).copied(),
         Choice::Last => candidates.last().copied(),
     }

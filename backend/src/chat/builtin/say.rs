@@ -251,17 +251,23 @@ impl Say {
         text
     }
 
-    pub fn confirm_delete(&self, tasks: &[TaskSummary]) -> String {
+    /// Every task a "yes" would delete, so that the answer is to exactly
+    /// what was shown; `total` says how many matched in all.
+    pub fn confirm_delete(&self, tasks: &[TaskSummary], total: i64) -> String {
         let n = tasks.len();
         let mut text = self.pick(
             format!("This would delete {n} {}:", if n == 1 { "task" } else { "tasks" }),
             format!("یہ {n} کام حذف ہو جائیں گے:"),
         );
-        for task in tasks.iter().take(REPLY_LIST_MAX) {
+        for task in tasks {
             text.push_str(&self.line(task, false));
         }
-        if n > REPLY_LIST_MAX {
-            text.push_str(&format!("\n… (+{})", n - REPLY_LIST_MAX));
+        let more = total - n as i64;
+        if more > 0 {
+            text.push_str(&self.pick(
+                format!("\n{more} more match; ask again once these are gone."),
+                format!("\n{more} مزید کام بھی ملتے ہیں؛ یہ حذف ہونے کے بعد دوبارہ کہیں۔"),
+            ));
         }
         text.push('\n');
         text.push_str(&self.pick(
@@ -272,7 +278,8 @@ impl Say {
     }
 
     pub fn deleted_many(&self, count: usize) -> String {
-        self.pick(format!("Done. I deleted {count} tasks."), format!("{count} کام حذف کر دیے گئے۔"))
+        let noun = if count == 1 { "task" } else { "tasks" };
+        self.pick(format!("Done. I deleted {count} {noun}."), format!("{count} کام حذف کر دیے گئے۔"))
     }
 
     pub fn kept(&self) -> String {

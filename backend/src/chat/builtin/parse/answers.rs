@@ -39,6 +39,13 @@ const YES: &[&str] = &[
     "ok do it",
     "definitely",
     "proceed",
+    "delete them",
+    "delete them all",
+    "delete all of them",
+    "delete those",
+    "delete both",
+    "remove them",
+    "go ahead and delete them",
 ];
 const NO: &[&str] = &[
     "no",

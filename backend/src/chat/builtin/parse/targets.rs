@@ -24,8 +24,11 @@ const IT_WORDS: &[&str] = &[
     "the same one",
     "the same task",
     "the one",
-    "them",
 ];
+
+/// Plural references ("delete them"): never one task, so they name none and
+/// the assistant asks (or, after its own question, they answer it).
+const THEM_WORDS: &[&str] = &["them", "those", "these", "all of them", "both", "both of them", "them all"];
 
 /// Words that mark a reference to a task ("the rent *task*", "the rent *one*").
 const MARKERS: &[&str] = &["task", "one", "todo", "to-do", "item"];
@@ -79,6 +82,9 @@ pub fn target(raw: &str) -> Option<Target> {
     }
     if IT_WORDS.contains(&key(text).as_str()) {
         return Some(Target::It);
+    }
+    if THEM_WORDS.contains(&key(text).as_str()) {
+        return None;
     }
     let mut name = text;
     loop {

@@ -370,6 +370,8 @@ fn reads_changes_to_one_task() {
             ("delete tasks 3 and 4", en(Intent::Delete(Target::Ids(vec![3, 4])))),
             ("complete #1, #2 & #5", en(Intent::Complete(Target::Ids(vec![1, 2, 5])))),
             ("yes, delete them", en(Intent::Yes)),
+            ("delete them", en(Intent::Yes)),
+            ("complete them", en(Intent::Incomplete(Verb::Complete))),
             ("yes please go ahead", en(Intent::Yes)),
             ("no, keep them", en(Intent::No)),
         ],
