@@ -165,13 +165,16 @@ async fn delete_all_asks_first_and_deletes_only_what_it_listed(store: Store) {
     // Completed after the question: not part of what was confirmed.
     let later = app.create_task(&user, "Done later").await["id"].as_i64().unwrap();
     app.request(Method::PATCH, &format!("/api/{}/tasks/{later}/complete", user.id), Some(&user.token), None).await;
+    // Reopened after the question (in another conversation): no longer completed, so kept.
+    say(&app, &user, None, &format!("reopen task {}", done[1])).await;
 
     let conversation = question["conversation_id"].as_i64();
     let answer = say(&app, &user, conversation, "yes").await;
-    assert_eq!(tools(&answer), ["delete_task", "delete_task"], "{answer}");
+    assert_eq!(tools(&answer), ["list_tasks", "delete_task"], "{answer}");
+    assert!(answer["response"].as_str().unwrap().contains("changed since I asked"), "{answer}");
     let left: Vec<String> =
         app.list_tasks(&user, "all").await.iter().map(|t| t["title"].as_str().unwrap().to_string()).collect();
-    assert_eq!(left, ["Keep me", "Done later"]);
+    assert_eq!(left, ["Old invoice", "Keep me", "Done later"]);
 
     // "delete them" after the question answers it; it never means one task.
     let eggs = app.create_task(&user, "Buy eggs").await["id"].as_i64().unwrap();
@@ -180,7 +183,7 @@ async fn delete_all_asks_first_and_deletes_only_what_it_listed(store: Store) {
     let question = say(&app, &user, None, "delete all completed tasks").await;
     let conversation = question["conversation_id"].as_i64();
     let answer = say(&app, &user, conversation, "delete them").await;
-    assert_eq!(tools(&answer), ["delete_task", "delete_task"], "{answer}");
+    assert_eq!(tools(&answer), ["list_tasks", "delete_task", "delete_task"], "{answer}");
     assert_eq!(task(&app, &user, eggs).await["title"], "Buy eggs");
     let list = say(&app, &user, conversation, "what's pending?").await;
     assert_eq!(tools(&list), ["list_tasks"]);
@@ -193,7 +196,7 @@ async fn delete_all_asks_first_and_deletes_only_what_it_listed(store: Store) {
     assert!(tools(&question).is_empty(), "{question}");
     let no = say(&app, &user, question["conversation_id"].as_i64(), "no, keep them").await;
     assert!(tools(&no).is_empty(), "{no}");
-    assert_eq!(app.list_tasks(&user, "all").await.len(), 2);
+    assert_eq!(app.list_tasks(&user, "all").await.len(), 3);
 
     // A "yes" with nothing asked does nothing; "no" keeps everything.
     let again = say(&app, &user, conversation, "yes").await;
@@ -201,7 +204,7 @@ async fn delete_all_asks_first_and_deletes_only_what_it_listed(store: Store) {
     let question = say(&app, &user, conversation, "delete all completed tasks").await;
     let kept = say(&app, &user, question["conversation_id"].as_i64(), "no").await;
     assert!(tools(&kept).is_empty(), "{kept}");
-    assert_eq!(app.list_tasks(&user, "all").await.len(), 2);
+    assert_eq!(app.list_tasks(&user, "all").await.len(), 3);
 }
 
 async fn a_confirmation_survives_a_restart(store: Store) {
@@ -216,7 +219,7 @@ async fn a_confirmation_survives_a_restart(store: Store) {
     let mut app = TestApp::spawn_with(crate::helpers::base_env(&store_handle.url)).await;
     app.keep(store_handle);
     let answer = say(&app, &user, question["conversation_id"].as_i64(), "Yes, go ahead").await;
-    assert_eq!(tools(&answer), ["delete_task"], "{answer}");
+    assert_eq!(tools(&answer), ["list_tasks", "delete_task"], "{answer}");
     assert!(app.list_tasks(&user, "all").await.is_empty());
 }
 

@@ -53,7 +53,7 @@ impl Turn<'_, '_> {
     /// A message that follows a question: its answer, or something new.
     async fn answer(&mut self, pending: Pending, intent: Intent) -> Result<(), ToolError> {
         match (pending.action, intent) {
-            (PendingAction::DeleteTasks { task_ids }, Intent::Yes) => self.delete_all(&task_ids).await,
+            (PendingAction::DeleteTasks { task_ids, filter }, Intent::Yes) => self.delete_all(&task_ids, filter).await,
             (PendingAction::Choose { act, candidates }, Intent::Choice(choice)) => match chosen(choice, &candidates) {
                 Some(task_id) => self.act_on(task_id, act).await,
                 None => {
@@ -68,6 +68,10 @@ impl Turn<'_, '_> {
                 self.tell(text)
             }
             // An answer of the wrong kind: ask again, keep the question open.
+            // "Do you mean this one?" "Yes."
+            (PendingAction::Choose { act, candidates }, Intent::Yes) if candidates.len() == 1 => {
+                self.act_on(candidates[0], act).await
+            }
             (action @ PendingAction::DeleteTasks { .. }, Intent::Choice(_))
             | (action @ PendingAction::Choose { .. }, Intent::Yes) => {
                 let text = match action {
@@ -183,10 +187,10 @@ impl Turn<'_, '_> {
             Target::Name(name) => name,
         };
         let Some(tasks) = self.find(&name).await? else { return Ok(()) };
-        match pick(&tasks, &name, act == OneTask::Complete) {
+        match pick(&tasks, &name) {
             Pick::One(id) => self.act_on(id, act).await,
             Pick::None => self.tell(self.say.no_match(&name)),
-            Pick::Many(candidates) => {
+            Pick::Ask(candidates) => {
                 let text = self.say.which(&name, &candidates, verb_of(&act));
                 let candidates = candidates.iter().map(|task| task.id).collect();
                 self.state.ask(PendingAction::Choose { act, candidates }, self.say.language, self.clock.now);
@@ -280,7 +284,7 @@ impl Turn<'_, '_> {
             }
         }
         let total = tasks.len() as i64;
-        self.confirm_deletion(tasks, total)
+        self.confirm_deletion(tasks, total, None)
     }
 
     /// Lists what "delete all …" would delete and asks first.
@@ -288,37 +292,58 @@ impl Turn<'_, '_> {
         let query = ListTasks { limit: Some(PAGE_MAX), ..query };
         let outcome = core::list(self.caller, query.clone()).await;
         match self.record(tools::LIST_TASKS, &query, outcome).await? {
-            Ok(list) => self.confirm_deletion(list.tasks, list.total),
+            Ok(list) => self.confirm_deletion(list.tasks, list.total, Some(query)),
             Err(error) => self.explain(&error),
         }
     }
 
     /// Asks before deleting `tasks`, bound to exactly these (all of them
-    /// listed); `total` is how many matched, when more did.
-    fn confirm_deletion(&mut self, tasks: Vec<TaskSummary>, total: i64) -> Result<(), ToolError> {
+    /// listed) as long as they match `filter`; `total` is how many matched,
+    /// when more did.
+    fn confirm_deletion(
+        &mut self,
+        tasks: Vec<TaskSummary>,
+        total: i64,
+        filter: Option<ListTasks>,
+    ) -> Result<(), ToolError> {
         self.state.last_task = None;
         if tasks.is_empty() {
             return self.tell(self.say.nothing_to_delete());
         }
         let text = self.say.confirm_delete(&tasks, total);
         let task_ids = tasks.iter().map(|task| task.id).collect();
-        self.state.ask(PendingAction::DeleteTasks { task_ids }, self.say.language, self.clock.now);
+        self.state.ask(PendingAction::DeleteTasks { task_ids, filter }, self.say.language, self.clock.now);
         self.tell(text)
     }
 
-    /// After a "yes": deletes exactly the tasks that were listed (those
-    /// already gone are skipped).
-    async fn delete_all(&mut self, task_ids: &[i64]) -> Result<(), ToolError> {
+    /// After a "yes": deletes the tasks that were listed, those of them
+    /// that still match the request (one gone or changed meanwhile is left).
+    async fn delete_all(&mut self, task_ids: &[i64], filter: Option<ListTasks>) -> Result<(), ToolError> {
+        let still: Vec<i64> = match filter {
+            Some(filter) => {
+                let outcome = core::list(self.caller, filter.clone()).await;
+                match self.record(tools::LIST_TASKS, &filter, outcome).await? {
+                    Ok(list) => list.tasks.iter().map(|task| task.id).filter(|id| task_ids.contains(id)).collect(),
+                    Err(error) => return self.explain(&error),
+                }
+            }
+            None => task_ids.to_vec(),
+        };
         let mut deleted = 0;
-        for &task_id in task_ids {
+        for &task_id in &still {
             let outcome: Outcome<TaskOutcome> = core::delete(self.caller, task_id).await;
             if self.record(tools::DELETE_TASK, &TaskId { task_id }, outcome).await?.is_ok() {
                 deleted += 1;
             }
         }
         self.state.last_task = None;
-        self.sink.say(&self.say.deleted_many(deleted));
-        Ok(())
+        let mut text = self.say.deleted_many(deleted);
+        let kept = task_ids.len() - still.len();
+        if kept > 0 {
+            text.push(' ');
+            text.push_str(&self.say.kept_changed(kept));
+        }
+        self.tell(text)
     }
 }
 

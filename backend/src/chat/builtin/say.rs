@@ -236,6 +236,19 @@ impl Say {
     }
 
     pub fn which(&self, name: &str, candidates: &[TaskSummary], verb: Verb) -> String {
+        if let [only] = candidates {
+            return self.pick(
+                format!(
+                    "No task is called \"{name}\". Should I {} this one?{}\nReply \"yes\", or tell me which task you mean.",
+                    verb_word(verb),
+                    self.line(only, true)
+                ),
+                format!(
+                    "\"{name}\" نام کا کوئی کام نہیں۔ کیا یہ والا؟{}\n\"ہاں\" کہیں، یا بتائیں کون سا کام۔",
+                    self.line(only, true)
+                ),
+            );
+        }
         let mut text = self.pick(
             format!("I found {} tasks matching \"{name}\":", candidates.len()),
             format!("\"{name}\" سے {} کام ملتے ہیں:", candidates.len()),
@@ -280,6 +293,17 @@ impl Say {
     pub fn deleted_many(&self, count: usize) -> String {
         let noun = if count == 1 { "task" } else { "tasks" };
         self.pick(format!("Done. I deleted {count} {noun}."), format!("{count} کام حذف کر دیے گئے۔"))
+    }
+
+    /// Tasks listed for deletion that changed before the "yes".
+    pub fn kept_changed(&self, count: usize) -> String {
+        self.pick(
+            format!(
+                "{count} of those I listed changed since I asked, so I left {}.",
+                if count == 1 { "it" } else { "them" }
+            ),
+            format!("فہرست کے {count} کام اس دوران بدل گئے، اس لیے انہیں رہنے دیا۔"),
+        )
     }
 
     pub fn kept(&self) -> String {

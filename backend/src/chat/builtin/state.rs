@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::intent::Language;
-use crate::chat::tools::args::UpdateTask;
+use crate::chat::tools::args::{ListTasks, UpdateTask};
 
 /// How long a question or confirmation stays open.
 pub const PENDING_TTL: Duration = Duration::minutes(10);
@@ -31,8 +31,14 @@ pub struct Pending {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PendingAction {
-    /// "Delete all completed tasks": exactly these tasks, after a "yes".
-    DeleteTasks { task_ids: Vec<i64> },
+    /// "Delete all completed tasks": exactly these tasks, after a "yes",
+    /// those of them that still match `filter` then (one reopened meanwhile
+    /// is kept).
+    DeleteTasks {
+        task_ids: Vec<i64>,
+        #[serde(default)]
+        filter: Option<ListTasks>,
+    },
     /// "Which one?": act on the candidate the user picks.
     Choose { act: OneTask, candidates: Vec<i64> },
 }

@@ -46,6 +46,8 @@ pub fn task_number(raw: &str) -> Option<i64> {
         match word.parse::<i64>() {
             Ok(n) if number.is_none() && n > 0 => number = Some(n),
             _ if ["task", "todo", "to-do", "item", "number", "no", "id", "the", "my", ""].contains(&word) => {}
+            // "taks 42", "tsak 42": the number is what counts.
+            _ if strsim::damerau_levenshtein(word, "task") == 1 => {}
             _ => return None,
         }
     }
