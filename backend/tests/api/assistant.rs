@@ -116,6 +116,11 @@ async fn planning_phrases_change_the_database(store: Store) {
     let due = local(&task(&app, &user, dentist).await["due_at"]);
     assert_eq!(due.weekday(), Weekday::Tue);
     assert!(due.date_naive() > today(), "{due}");
+    // A new date alone keeps the appointment's time of day.
+    say(&app, &user, None, &format!("change task {dentist} to tomorrow at 4pm")).await;
+    say(&app, &user, None, "push the dentist task to friday").await;
+    let due = local(&task(&app, &user, dentist).await["due_at"]);
+    assert_eq!((due.weekday(), due.time()), (Weekday::Fri, NaiveTime::from_hms_opt(16, 0, 0).unwrap()));
 
     say(&app, &user, None, &format!("Make task {dentist} high priority")).await;
     say(&app, &user, None, &format!("Tag task {dentist} with work")).await;
@@ -242,6 +247,13 @@ async fn an_unclear_target_asks_and_changes_nothing(store: Store) {
     let titles: Vec<&str> = tasks.iter().map(|t| t["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["Pay rent", "Rent a car"]);
     assert!(tasks.iter().all(|t| t["completed"] == false));
+
+    // The answer may name the task instead of giving its number.
+    let named = say(&app, &user, again["conversation_id"].as_i64(), "the car one").await;
+    assert_eq!(tools(&named), ["delete_task"], "{named}");
+    let left = app.list_tasks(&user, "all").await;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["title"], "Pay rent");
 }
 
 async fn urdu_is_understood_and_answered_in_urdu(store: Store) {

@@ -3,6 +3,7 @@
 //! deleting more than one task.
 
 use chrono::Utc;
+use common::due::END_OF_DAY;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -21,7 +22,10 @@ use crate::{
             core, Caller, ToolCall, ToolError,
         },
     },
-    task::list::{StatusFilter, PAGE_MAX},
+    task::{
+        list::{StatusFilter, PAGE_MAX},
+        recurrence::at_local,
+    },
 };
 
 /// One turn of the built-in agent.
@@ -37,11 +41,12 @@ pub struct Turn<'a, 'c> {
 type Outcome<T> = Result<T, ToolError>;
 
 impl Turn<'_, '_> {
-    /// Answers `parsed`, given the question the assistant may have asked.
-    pub async fn run(mut self, parsed: Parsed) -> Result<(), ToolError> {
+    /// Answers `parsed` (the reading of `text`), given the question the
+    /// assistant may have asked.
+    pub async fn run(mut self, parsed: Parsed, text: &str) -> Result<(), ToolError> {
         let pending = self.state.take_pending(self.clock.now);
         match (pending, parsed.intent) {
-            (Some(pending), intent) => self.answer(pending, intent).await,
+            (Some(pending), intent) => self.answer(pending, intent, text).await,
             (None, Intent::Yes | Intent::No | Intent::Choice(_)) => {
                 let text = self.say.nothing_asked();
                 self.tell(text)
@@ -51,7 +56,7 @@ impl Turn<'_, '_> {
     }
 
     /// A message that follows a question: its answer, or something new.
-    async fn answer(&mut self, pending: Pending, intent: Intent) -> Result<(), ToolError> {
+    async fn answer(&mut self, pending: Pending, intent: Intent, text: &str) -> Result<(), ToolError> {
         match (pending.action, intent) {
             (PendingAction::DeleteTasks { task_ids, filter }, Intent::Yes) => self.delete_all(&task_ids, filter).await,
             (PendingAction::Choose { act, candidates }, Intent::Choice(choice)) => match chosen(choice, &candidates) {
@@ -82,9 +87,39 @@ impl Turn<'_, '_> {
                 self.sink.say(&text);
                 Ok(())
             }
-            // Something else entirely: the question lapses.
+            // "Which one?" "The team meeting.": a name among those offered.
+            (PendingAction::Choose { act, candidates }, intent) => {
+                let named = self.named_among(&candidates, text).await?;
+                match (named, intent) {
+                    (Some(task_id), _) => self.act_on(task_id, act).await,
+                    (None, Intent::Unknown) => {
+                        let text = self.say.pick_a_number();
+                        self.state.pending =
+                            Some(Pending { action: PendingAction::Choose { act, candidates }, ..pending });
+                        self.tell(text)
+                    }
+                    // Something else entirely: the question lapses.
+                    (None, intent) => self.act(intent).await,
+                }
+            }
             (_, intent) => self.act(intent).await,
         }
+    }
+
+    /// The one task among `candidates` whose title `text` names, if exactly one.
+    async fn named_among(&self, candidates: &[i64], text: &str) -> Result<Option<i64>, ToolError> {
+        let mut tasks = Vec::new();
+        for &id in candidates {
+            if let Some(task) = self.caller.db.get_task(self.caller.user_id, id).await? {
+                tasks.push(TaskSummary::from(&task));
+            }
+        }
+        let name = text.trim().trim_end_matches(['.', '!', '?']).trim();
+        Ok(match pick(&tasks, name) {
+            Pick::One(id) => Some(id),
+            Pick::Ask(guesses) if guesses.len() == 1 => Some(guesses[0].id),
+            _ => None,
+        })
     }
 
     async fn act(&mut self, intent: Intent) -> Result<(), ToolError> {
@@ -247,7 +282,7 @@ impl Turn<'_, '_> {
                 (self.record(tools::UPDATE_TASK, &changes, outcome).await?, None)
             }
             OneTask::Update { changes } => {
-                let changes = UpdateTask { task_id, ..changes };
+                let changes = self.keeping_time_of_day(UpdateTask { task_id, ..changes }).await?;
                 let outcome = core::update(self.caller, changes.clone()).await;
                 (self.record(tools::UPDATE_TASK, &changes, outcome).await?, Some(changes))
             }
@@ -262,6 +297,23 @@ impl Turn<'_, '_> {
             }
             Err(error) => self.explain(&error),
         }
+    }
+
+    /// "Move the dentist task to Friday": a new due date without a time
+    /// keeps the time of day the task was due at.
+    async fn keeping_time_of_day(&self, changes: UpdateTask) -> Result<UpdateTask, ToolError> {
+        let zone = self.clock.zone;
+        let Some(due) = changes.due_at.map(|at| at.with_timezone(&zone)) else { return Ok(changes) };
+        if due.time() != END_OF_DAY {
+            return Ok(changes);
+        }
+        let task = self.caller.db.get_task(self.caller.user_id, changes.task_id).await?;
+        let Some(was) = task.and_then(|task| task.due_at).map(|at| at.with_timezone(&zone)) else { return Ok(changes) };
+        if was.time() == END_OF_DAY {
+            return Ok(changes);
+        }
+        let moved = at_local(zone, due.date_naive().and_time(was.time())).with_timezone(&zone).fixed_offset();
+        Ok(UpdateTask { due_at: Some(moved), ..changes })
     }
 
     /// Several tasks by number: deleting them asks first (listing the ones

@@ -30,5 +30,5 @@ pub async fn respond(
     let clock = execute::clock(caller).await?;
     let parsed = parse::parse(text, &clock);
     let say = Say { language: parsed.language, zone: clock.zone };
-    Turn { caller, sink, state, clock, say }.run(parsed).await
+    Turn { caller, sink, state, clock, say }.run(parsed, text).await
 }

@@ -67,6 +67,9 @@ fn command(body: &str, clock: &Clock) -> Option<Intent> {
     if let Some(rest) = strip_prefix(body, REMIND_PREFIXES) {
         return Some(add(rest, true, clock));
     }
+    if let Some(reordered) = reminder_in_other_order(body) {
+        return Some(add(&reordered, true, clock));
+    }
     if let Some(rest) = strip_prefix(body, REMEMBER_PREFIXES) {
         return Some(add(rest, false, clock));
     }
@@ -130,10 +133,53 @@ fn fallback(body: &str, clock: &Clock) -> Intent {
     if let Some(rest) = strip_prefix(body, NEED_PREFIXES) {
         return add(rest, false, clock);
     }
+    // A question is never a task to add ("what do I have on Friday?").
+    if strip_prefix(body, QUESTION_WORDS).is_some() {
+        return Intent::Unknown;
+    }
     let mut body_words = words(body);
     let scheduled = take_repeat(&mut body_words).is_some() || !take_when(&mut body_words, clock).is_empty();
     if scheduled && !body_words.is_empty() {
         return add(body, false, clock);
     }
     Intent::Unknown
+}
+
+/// Openers of a question.
+const QUESTION_WORDS: &[&str] = &[
+    "what",
+    "what's",
+    "whats",
+    "when",
+    "where",
+    "which",
+    "who",
+    "why",
+    "how",
+    "anything",
+    "any",
+    "do i",
+    "do you",
+    "does",
+    "is there",
+    "are there",
+    "is anything",
+    "have i",
+    "did i",
+    "can i",
+    "should i",
+];
+
+/// "remind me at 8pm to take meds", "tomorrow remind me to call mom": the
+/// same as "remind me to take meds at 8pm", with the time moved after.
+fn reminder_in_other_order(body: &str) -> Option<String> {
+    let lower = body.to_ascii_lowercase();
+    if let Some(rest) = strip_prefix(body, &["remind me"]) {
+        let at = rest.to_ascii_lowercase().find(" to ")?;
+        let (when, what) = (rest[..at].trim(), rest[at + 4..].trim());
+        return (!when.is_empty() && !what.is_empty()).then(|| format!("{what} {when}"));
+    }
+    let at = lower.find(" remind me to ")?;
+    let (when, what) = (body[..at].trim(), body[at + " remind me to ".len()..].trim());
+    (!what.is_empty()).then(|| format!("{what} {when}"))
 }

@@ -168,9 +168,12 @@ pub fn list_query(body: &str) -> Option<ListTasks> {
     }
     let lower = key(body);
     let opens = OPENERS.iter().any(|opener| starts_with_word(&lower, opener));
-    let about_tasks = LIST_WORDS.iter().any(|word| contains_word(&lower, word)) || lower.contains('#');
-    // "#work tasks", "high priority tasks": only filter words before "tasks".
-    let names_tasks = ["tasks", "todos", "to-dos"].iter().any(|word| lower.ends_with(word));
+    // "anything for today?", "what do I have tomorrow": a date asks about the list.
+    let about_tasks = LIST_WORDS.iter().any(|word| contains_word(&lower, word))
+        || DUE_WORDS.iter().any(|(word, _)| contains_word(&lower, word))
+        || lower.contains('#');
+    // "#work tasks", "high priority tasks due this week": the list, filtered.
+    let names_tasks = ["tasks", "todos", "to-dos"].iter().any(|word| contains_word(&lower, word));
     if !(opens && about_tasks || names_tasks) {
         return None;
     }

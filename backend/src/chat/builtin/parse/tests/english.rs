@@ -51,6 +51,20 @@ fn reads_the_spec_phrases() {
                 }),
             ),
             (
+                "remind me at 8pm to take my meds",
+                add_full("Take my meds", |t| {
+                    t.due_at = at("2026-11-18T20:00:00+05:00");
+                    t.remind_at = at("2026-11-18T20:00:00+05:00");
+                }),
+            ),
+            (
+                "tomorrow at 9 remind me to call the bank",
+                add_full("Call the bank", |t| {
+                    t.due_at = at("2026-11-19T09:00:00+05:00");
+                    t.remind_at = at("2026-11-19T09:00:00+05:00");
+                }),
+            ),
+            (
                 "Remind me to call the bank on Friday at 3pm",
                 add_full("Call the bank", |t| {
                     t.due_at = at("2026-11-20T15:00:00+05:00");
@@ -260,6 +274,18 @@ fn reads_lists_and_searches() {
                 }),
             ),
             ("What's on my plate today?", list(due(DueFilter::Today))),
+            ("anything for today?", list(due(DueFilter::Today))),
+            ("what do I have tomorrow", list(due(DueFilter::Week))),
+            ("what's coming up next week?", list(due(DueFilter::Week))),
+            (
+                "high priority tasks due this week",
+                list_with(|q| {
+                    q.status = Some(StatusFilter::Pending);
+                    q.due = Some(DueFilter::Week);
+                    q.priority = Some(vec![Priority::High]);
+                }),
+            ),
+            ("what do I have on friday?", en(Intent::Unknown)),
             ("Could you show me my todo list please", list(ListTasks::default())),
         ],
         &karachi(),
