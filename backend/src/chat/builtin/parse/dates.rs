@@ -129,7 +129,8 @@ pub fn take_when(words: &mut Vec<Word>, clock: &Clock) -> When {
     let mut at = 0;
     while at < words.len() {
         if when.day.is_none() && when.exact.is_none() {
-            if let Some((len, day, time)) = day_at(words, at, clock) {
+            if let Some((len, day, time)) = day_at(words, at, clock).filter(|&(len, ..)| !inside_title(words, at, len))
+            {
                 words.drain(at..at + len);
                 at = drop_connector(words, at, CONNECTORS);
                 when.day = Some(day);
@@ -154,6 +155,23 @@ pub fn take_when(words: &mut Vec<Word>, clock: &Clock) -> When {
         at += 1;
     }
     when
+}
+
+/// Words before a day that make it a date, whatever follows ("call mom
+/// *on* Friday about taxes").
+const DAY_MARKERS: &[&str] = &["on", "by", "due", "until", "before", "till"];
+
+/// A day named in the middle of a title, with title words on both sides
+/// and no "on" or "by" before it, is part of the title: "plan Friday party",
+/// "buy tickets for Monday night football".
+fn inside_title(words: &[Word], at: usize, len: usize) -> bool {
+    let Some(before) = at.checked_sub(1).map(|i| words[i].key.as_str()) else { return false };
+    let Some(after) = words.get(at + len) else { return false };
+    let clause_ends = words[at + len - 1].text.ends_with([',', ';']);
+    !DAY_MARKERS.contains(&before)
+        && !CONNECTORS.contains(&after.key.as_str())
+        && !clause_ends
+        && time_at(words, at + len).is_none()
 }
 
 /// The local wall clock as if it were UTC: interim does its arithmetic on

@@ -118,6 +118,12 @@ fn reads_variants_of_adding() {
         vec![
             ("add buy milk", add("Buy milk")),
             ("add new tyres for the car", add("New tyres for the car")),
+            ("add plan Friday party", add("Plan Friday party")),
+            ("add buy tickets for Monday night football", add("Buy tickets for Monday night football")),
+            (
+                "add call mom on friday about taxes",
+                add_full("Call mom about taxes", |t| t.due_at = at("2026-11-20T23:59:00+05:00")),
+            ),
             ("add another task to call the bank", add("Call the bank")),
             ("Please add a task to buy groceries", add("Buy groceries")),
             ("Could you add call the plumber please", add("Call the plumber")),
