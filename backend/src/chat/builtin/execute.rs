@@ -182,8 +182,7 @@ impl Turn<'_, '_> {
             Err(error) => return self.explain(&error),
         };
         self.state.last_task = Some(added.task_id);
-        let due = task.due_at.map(|at| at.with_timezone(&Utc));
-        let text = self.say.added(&added, due, task.priority, task.tags.as_deref().unwrap_or_default());
+        let text = self.say.added(&added, &task);
         self.sink.say(&text);
         if then_complete {
             self.sink.say("\n");

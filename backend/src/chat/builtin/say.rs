@@ -6,10 +6,10 @@ use chrono_tz::Tz;
 
 use super::intent::{Language, Verb};
 use crate::{
-    chat::tools::args::{Clearable, ListTasks, TaskOutcome, TaskSummary, UpdateTask},
+    chat::tools::args::{AddTask, Clearable, ListTasks, TaskOutcome, TaskSummary, UpdateTask},
     task::{
         list::{DueFilter, StatusFilter},
-        Priority,
+        Priority, Recurrence,
     },
 };
 
@@ -59,6 +59,11 @@ impl Say {
         self.pick(format!("{} priority", priority.as_str()), format!("ترجیح: {urdu}"))
     }
 
+    /// ", repeats weekly".
+    fn repeats(&self, rule: Recurrence) -> String {
+        self.pick(format!(", repeats {}", rule.as_str()), format!(", دہرانا: {}", rule.as_str()))
+    }
+
     /// ", due Mon 23 Nov, high priority, #home": what a task carries.
     fn details(&self, due_at: Option<DateTime<Utc>>, priority: Option<Priority>, tags: &[String]) -> String {
         let mut parts = Vec::new();
@@ -82,14 +87,16 @@ impl Say {
         format!("\n- #{} {}{done}{details}", task.id, task.title)
     }
 
-    pub fn added(
-        &self,
-        outcome: &TaskOutcome,
-        due_at: Option<DateTime<Utc>>,
-        priority: Option<Priority>,
-        tags: &[String],
-    ) -> String {
-        let details = self.details(due_at, priority, tags);
+    pub fn added(&self, outcome: &TaskOutcome, task: &AddTask) -> String {
+        let due_at = task.due_at.map(|at| at.with_timezone(&Utc));
+        let mut details = self.details(due_at, task.priority, task.tags.as_deref().unwrap_or_default());
+        if let Some(remind) = task.remind_at.filter(|remind| Some(*remind) != task.due_at) {
+            let remind = self.when(remind.with_timezone(&Utc));
+            details.push_str(&self.pick(format!(", reminder {remind}"), format!(", یاد دہانی {remind}")));
+        }
+        if let Some(rule) = task.recurrence {
+            details.push_str(&self.repeats(rule));
+        }
         let (title, id) = (&outcome.title, outcome.task_id);
         self.pick(
             format!("Got it! I added \"{title}\" to your list (task #{id}{details})."),
@@ -153,7 +160,7 @@ impl Say {
             parts.push(self.pick("new description".into(), "نئی تفصیل".into()));
         }
         if let Some(rule) = changes.recurrence {
-            parts.push(self.pick(format!("repeats {}", rule.as_str()), format!("دہرانا: {}", rule.as_str())));
+            parts.push(self.repeats(rule).trim_start_matches(", ").to_string());
         }
         for field in changes.clear.iter().flatten() {
             let name = match field {
