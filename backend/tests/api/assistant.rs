@@ -248,6 +248,24 @@ async fn an_unclear_target_asks_and_changes_nothing(store: Store) {
     assert_eq!(titles, ["Pay rent", "Rent a car"]);
     assert!(tasks.iter().all(|t| t["completed"] == false));
 
+    // A rename that reads two ways, each naming a task, asks for quotes.
+    let short = app.create_task(&user, "Email Sarah").await["id"].as_i64().unwrap();
+    let long = app.create_task(&user, "Email Sarah to confirm dinner").await["id"].as_i64().unwrap();
+    let unsure = say(&app, &user, None, "rename Email Sarah to confirm dinner to Text Sarah about dinner").await;
+    assert!(unsure["response"].as_str().unwrap().contains("quotes"), "{unsure}");
+    assert_eq!(task(&app, &user, short).await["title"], "Email Sarah");
+    assert_eq!(task(&app, &user, long).await["title"], "Email Sarah to confirm dinner");
+    // "delete all the Sarah tasks" lists only those.
+    let question = say(&app, &user, None, "delete all the sarah tasks").await;
+    let listed = question["response"].as_str().unwrap();
+    assert!(listed.contains("Email Sarah") && !listed.contains("Rent a car"), "{listed}");
+    say(&app, &user, question["conversation_id"].as_i64(), "yes").await;
+    for id in [short, long] {
+        let (status, _) =
+            app.request(Method::GET, &format!("/api/{}/tasks/{id}", user.id), Some(&user.token), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+
     // The answer may name the task instead of giving its number.
     let named = say(&app, &user, again["conversation_id"].as_i64(), "the car one").await;
     assert_eq!(tools(&named), ["delete_task"], "{named}");

@@ -130,6 +130,7 @@ impl Turn<'_, '_> {
             Intent::Reopen(target) => self.on_target(target, OneTask::Reopen).await,
             Intent::Delete(target) => self.on_target(target, OneTask::Delete).await,
             Intent::Update { target, changes } => self.on_target(target, OneTask::Update { changes }).await,
+            Intent::UpdateEither(readings) => self.update_either(readings).await,
             Intent::DeleteAll(query) => self.confirm_delete_all(query).await,
             Intent::Incomplete(verb) => self.tell(self.say.incomplete(verb)),
             Intent::Greeting => self.tell(self.say.greeting()),
@@ -231,6 +232,31 @@ impl Turn<'_, '_> {
                 self.sink.say(&text);
                 Ok(())
             }
+        }
+    }
+
+    /// A change that reads several ways: acts when exactly one reading's
+    /// name is the whole title of exactly one task; otherwise asks.
+    async fn update_either(&mut self, readings: Vec<(String, UpdateTask)>) -> Result<(), ToolError> {
+        let everything = ListTasks { status: Some(StatusFilter::All), limit: Some(PAGE_MAX), ..Default::default() };
+        let outcome = core::list(self.caller, everything.clone()).await;
+        let tasks = match self.record(tools::LIST_TASKS, &everything, outcome).await? {
+            Ok(list) => list.tasks,
+            Err(error) => return self.explain(&error),
+        };
+        let titled = |name: &str| -> Vec<i64> {
+            tasks.iter().filter(|task| task.title.to_lowercase() == name.to_lowercase()).map(|task| task.id).collect()
+        };
+        let fits: Vec<(i64, UpdateTask)> = readings
+            .into_iter()
+            .filter_map(|(name, changes)| match titled(&name).as_slice() {
+                [id] => Some((*id, changes)),
+                _ => None,
+            })
+            .collect();
+        match <[_; 1]>::try_from(fits) {
+            Ok([(task_id, changes)]) => self.act_on(task_id, OneTask::Update { changes }).await,
+            Err(_) => self.tell(self.say.quote_names()),
         }
     }
 

@@ -60,6 +60,10 @@ pub enum Intent {
         target: Target,
         changes: UpdateTask,
     },
+    /// A change that reads more than one way ("rename book flights to book
+    /// flights to Lahore"): each reading is a task name and its changes. The
+    /// executor acts only when exactly one name is a task's whole title.
+    UpdateEither(Vec<(String, UpdateTask)>),
     /// An answer to a question the assistant asked: "yes", "go ahead", "ہاں".
     Yes,
     /// "no", "cancel", "never mind", "نہیں".

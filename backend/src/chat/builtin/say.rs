@@ -280,7 +280,7 @@ impl Say {
             format!("یہ {n} کام حذف ہو جائیں گے:"),
         );
         for task in tasks {
-            text.push_str(&self.line(task, false));
+            text.push_str(&self.line(task, true));
         }
         let more = total - n as i64;
         if more > 0 {
@@ -383,6 +383,14 @@ impl Say {
                 "کون سا کام؟ اس کا نمبر یا نام بتائیں۔".into(),
             ),
         }
+    }
+
+    /// A change that could be read several ways.
+    pub fn quote_names(&self) -> String {
+        self.pick(
+            "I'm not sure where the task's name ends and the change begins. Put them in quotes, for example: Rename \"book flights\" to \"book flights to Lahore\".".into(),
+            "مجھے یقین نہیں کہ کام کا نام کہاں ختم ہوتا ہے۔ نام اور تبدیلی دونوں کو قوسین میں لکھیں۔".into(),
+        )
     }
 
     pub fn greeting(&self) -> String {

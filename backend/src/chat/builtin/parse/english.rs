@@ -168,6 +168,11 @@ const QUESTION_WORDS: &[&str] = &[
     "did i",
     "can i",
     "should i",
+    // A pointer at a task ("the one due tomorrow") is not one to add either.
+    "the one",
+    "that one",
+    "this one",
+    "one",
 ];
 
 /// "remind me at 8pm to take meds", "tomorrow remind me to call mom": the

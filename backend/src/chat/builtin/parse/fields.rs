@@ -34,6 +34,11 @@ fn level(key: &str) -> Option<Priority> {
 
 /// Takes a priority out of `words`. `bare`: a level alone ("make task 2
 /// high") counts too, which it does not in a title ("buy low-fat milk").
+/// Whether `word` is one that names a priority ("high", "urgent", "!low").
+pub fn is_priority_word(word: &str) -> bool {
+    level(word.trim_start_matches('!')).is_some() || URGENT_WORDS.contains(&word) || word == "priority"
+}
+
 pub fn take_priority(words: &mut Vec<Word>, bare: bool) -> Option<Priority> {
     for at in 0..words.len() {
         let key = |i: usize| words.get(at + i).map_or("", |w| w.key.as_str());

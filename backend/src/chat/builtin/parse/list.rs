@@ -194,6 +194,71 @@ fn searched_text(body: &str) -> Option<String> {
     })
 }
 
+/// Words that say "all of my tasks" in a bulk request and nothing more.
+const BULK_WORDS: &[&str] = &[
+    "all",
+    "every",
+    "everything",
+    "each",
+    "the",
+    "my",
+    "of",
+    "tasks",
+    "task",
+    "ones",
+    "todos",
+    "to-dos",
+    "items",
+    "that",
+    "which",
+    "are",
+    "is",
+    "i",
+    "have",
+    "already",
+    "from",
+    "list",
+    "due",
+    "with",
+    "priority",
+    "tagged",
+    "tag",
+    "about",
+    "containing",
+    "mentioning",
+    "called",
+    "named",
+    "in",
+    "name",
+    "title",
+];
+/// Words that make a bulk request an exception list, which is not a filter,
+/// or name a day the due filter can only widen to a week ("tomorrow").
+const EXCEPT_WORDS: &[&str] =
+    &["except", "but", "besides", "apart", "other", "not", "without", "excluding", "tomorrow", "next"];
+
+/// What a bulk request ("delete all the milk tasks") names beyond the
+/// filters it understands: the words to search for, or `Err(())` when it
+/// names exceptions ("all except the dentist") or a day, which no filter
+/// can say exactly.
+pub fn bulk_search(text: &str) -> Result<Option<String>, ()> {
+    let understood = |word: &str| {
+        BULK_WORDS.contains(&word)
+            || PENDING_WORDS.contains(&word)
+            || COMPLETED_WORDS.contains(&word)
+            || DUE_WORDS.iter().any(|(phrase, _)| phrase.split(' ').any(|part| part == word))
+            || super::fields::is_priority_word(word)
+            || word.starts_with('#')
+    };
+    let mut list_words = words(text);
+    take_tags(&mut list_words);
+    if list_words.iter().any(|word| EXCEPT_WORDS.contains(&word.key.as_str())) {
+        return Err(());
+    }
+    let left: Vec<&str> = list_words.iter().map(|w| w.key.as_str()).filter(|word| !understood(word)).collect();
+    Ok((!left.is_empty()).then(|| left.join(" ")))
+}
+
 /// The filters `text` names: status, due date, priority, tags, order.
 pub fn filters(text: &str) -> ListTasks {
     // "my todo list" names the list, it does not ask for pending items.

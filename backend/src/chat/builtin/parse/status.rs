@@ -4,7 +4,7 @@
 
 use super::{
     fields::tag_of,
-    list::filters,
+    list::{bulk_search, filters},
     targets::target,
     update::priority_update,
     words::{key, starts_with_word, strip_prefix, strip_suffix, words},
@@ -123,7 +123,11 @@ pub fn delete(rest: &str) -> Intent {
     let plural = lower.split(' ').any(|word| PLURALS.contains(&word));
     let filter = filters(rest);
     if many || (plural && filter != ListTasks::default()) {
-        return Intent::DeleteAll(filter);
+        // "delete all the milk tasks": the other words are what to find.
+        return match bulk_search(rest) {
+            Ok(q) => Intent::DeleteAll(ListTasks { q: q.or(filter.q.clone()), ..filter }),
+            Err(()) => Intent::Incomplete(Verb::Delete),
+        };
     }
     let task = strip_suffix(rest, FROM_LIST).unwrap_or(rest);
     target_or(task, Verb::Delete, Intent::Delete)

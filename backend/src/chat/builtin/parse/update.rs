@@ -92,6 +92,39 @@ pub fn change(rest: &str, rename: bool, clock: &Clock) -> Intent {
     let Some((target_part, value, quoted)) = split(rest) else {
         return fields_update(rest, field, false, clock).unwrap_or(Intent::Incomplete(Verb::Update));
     };
+    // Unquoted, with "to" more than once ("rename book flights to book
+    // flights to Lahore"): the task's name may hold a "to" too. Each split is
+    // a reading; the executor keeps the one whose name is a task's title.
+    if !quoted && quotes(rest).is_empty() {
+        let readings: Vec<(String, UpdateTask)> = to_splits(rest)
+            .into_iter()
+            .filter_map(|(target_part, value)| match reading(target_part, value, false, field, clock) {
+                Intent::Update { target: Target::Name(name), changes } => Some((name, changes)),
+                _ => None,
+            })
+            .collect();
+        if readings.len() > 1 && matches!(target(target_part), Some(Target::Name(_))) {
+            return Intent::UpdateEither(readings);
+        }
+    }
+    reading(target_part, value, quoted, field, clock)
+}
+
+/// Every way to split `rest` at a "to": the task part and the new value.
+fn to_splits(rest: &str) -> Vec<(&str, &str)> {
+    let lower = rest.to_ascii_lowercase();
+    lower
+        .match_indices("to")
+        .map(|(at, _)| at)
+        .filter(|&at| lower[..at].ends_with(' ') && lower[at + 2..].starts_with(' ') && !rest[..at].trim().is_empty())
+        .map(|at| (rest[..at].trim(), rest[at + 2..].trim()))
+        .filter(|(_, value)| !value.is_empty())
+        .collect()
+}
+
+/// One reading of a change: the task part, the new value (quoted or not),
+/// and the field named, if any.
+fn reading(target_part: &str, value: &str, quoted: bool, field: Option<Field>, clock: &Clock) -> Intent {
     // "task 1's title".
     let (target_part, field) =
         match FIELD_AFTER.iter().find_map(|(words, f)| Some((strip_suffix(target_part, &[words])?, *f))) {
@@ -127,7 +160,14 @@ fn split(rest: &str) -> Option<(&str, &str, bool)> {
         [only] => {
             let before = &rest[..only.start];
             match find_word(&before.to_ascii_lowercase(), "to") {
-                Some(at) => Some((before[..at].trim(), only.inner, true)),
+                // The quote is the whole new value, or a part of it ('Buy "organic" milk').
+                Some(at) => {
+                    let after = rest[at + 2..].trim().trim_end_matches(['.', '!']);
+                    match after == &rest[only.start..only.end] {
+                        true => Some((before[..at].trim(), only.inner, true)),
+                        false => Some((before[..at].trim(), after, false)),
+                    }
+                }
                 // The quote names the task: "rename 'x' to y".
                 None => {
                     let after = strip_prefix(rest[only.end..].trim(), &["to", "into", "as"])?;

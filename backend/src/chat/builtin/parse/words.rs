@@ -8,6 +8,12 @@ use std::borrow::Cow;
 const POLITE_PREFIXES: &[&str] = &[
     "please",
     "actually",
+    "hmm",
+    "hm",
+    "uh",
+    "well",
+    "btw",
+    "by the way",
     "oh",
     "um",
     "wait",
