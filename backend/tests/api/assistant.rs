@@ -121,6 +121,10 @@ async fn planning_phrases_change_the_database(store: Store) {
     say(&app, &user, None, "push the dentist task to friday").await;
     let due = local(&task(&app, &user, dentist).await["due_at"]);
     assert_eq!((due.weekday(), due.time()), (Weekday::Fri, NaiveTime::from_hms_opt(16, 0, 0).unwrap()));
+    // A new time alone keeps the day.
+    say(&app, &user, None, "move the dentist task to 10am").await;
+    let due = local(&task(&app, &user, dentist).await["due_at"]);
+    assert_eq!((due.weekday(), due.time()), (Weekday::Fri, NaiveTime::from_hms_opt(10, 0, 0).unwrap()));
 
     say(&app, &user, None, &format!("Make task {dentist} high priority")).await;
     say(&app, &user, None, &format!("Tag task {dentist} with work")).await;

@@ -2,7 +2,7 @@
 //! records each call, asks when the target is unclear, and asks before
 //! deleting more than one task.
 
-use chrono::Utc;
+use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
 use common::due::END_OF_DAY;
 use serde::Serialize;
 use serde_json::Value;
@@ -131,6 +131,7 @@ impl Turn<'_, '_> {
             Intent::Delete(target) => self.on_target(target, OneTask::Delete).await,
             Intent::Update { target, changes } => self.on_target(target, OneTask::Update { changes }).await,
             Intent::UpdateEither(readings) => self.update_either(readings).await,
+            Intent::Retime { target, time } => self.on_target(target, OneTask::Retime { time }).await,
             Intent::DeleteAll(query) => self.confirm_delete_all(query).await,
             Intent::Incomplete(verb) => self.tell(self.say.incomplete(verb)),
             Intent::Greeting => self.tell(self.say.greeting()),
@@ -306,6 +307,11 @@ impl Turn<'_, '_> {
                 let outcome = core::update(self.caller, changes.clone()).await;
                 (self.record(tools::UPDATE_TASK, &changes, outcome).await?, None)
             }
+            OneTask::Retime { time } => {
+                let changes = UpdateTask { task_id, due_at: self.at_time(task_id, time).await?, ..Default::default() };
+                let outcome = core::update(self.caller, changes.clone()).await;
+                (self.record(tools::UPDATE_TASK, &changes, outcome).await?, Some(changes))
+            }
             OneTask::Update { changes } => {
                 let changes = self.keeping_time_of_day(UpdateTask { task_id, ..changes }).await?;
                 let outcome = core::update(self.caller, changes.clone()).await;
@@ -339,6 +345,20 @@ impl Turn<'_, '_> {
         }
         let moved = at_local(zone, due.date_naive().and_time(was.time())).with_timezone(&zone).fixed_offset();
         Ok(UpdateTask { due_at: Some(moved), ..changes })
+    }
+
+    /// The task's due day at `time`; for a task without a due date, the
+    /// next `time` from now.
+    async fn at_time(&self, task_id: i64, time: NaiveTime) -> Result<Option<DateTime<FixedOffset>>, ToolError> {
+        let zone = self.clock.zone;
+        let task = self.caller.db.get_task(self.caller.user_id, task_id).await?;
+        let now = self.clock.now.with_timezone(&zone);
+        let day = match task.and_then(|task| task.due_at) {
+            Some(due) => due.with_timezone(&zone).date_naive(),
+            None if time > now.time() => now.date_naive(),
+            None => now.date_naive().succ_opt().unwrap_or(now.date_naive()),
+        };
+        Ok(Some(at_local(zone, day.and_time(time)).with_timezone(&zone).fixed_offset()))
     }
 
     /// Several tasks by number: deleting them asks first (listing the ones
@@ -429,7 +449,7 @@ fn verb_of(act: &OneTask) -> Verb {
         OneTask::Complete => Verb::Complete,
         OneTask::Reopen => Verb::Reopen,
         OneTask::Delete => Verb::Delete,
-        OneTask::Update { .. } => Verb::Update,
+        OneTask::Update { .. } | OneTask::Retime { .. } => Verb::Update,
     }
 }
 

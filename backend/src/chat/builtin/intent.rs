@@ -5,7 +5,7 @@
 //! The arguments are the tools' own argument types, so what the built-in
 //! agent runs is exactly what a language model or an MCP client could send.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -59,6 +59,11 @@ pub enum Intent {
     Update {
         target: Target,
         changes: UpdateTask,
+    },
+    /// "Move the dentist task to 10am": the same due day at another time.
+    Retime {
+        target: Target,
+        time: NaiveTime,
     },
     /// A change that reads more than one way ("rename book flights to book
     /// flights to Lahore"): each reading is a task name and its changes. The

@@ -2,7 +2,7 @@
 //! stored with the conversation as data (never re-read from its own
 //! wording): the task named last, and the question it is waiting on.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::intent::Language;
@@ -50,7 +50,13 @@ pub enum OneTask {
     Complete,
     Reopen,
     Delete,
-    Update { changes: UpdateTask },
+    Update {
+        changes: UpdateTask,
+    },
+    /// The task's due day (or the next such time) at `time`.
+    Retime {
+        time: NaiveTime,
+    },
 }
 
 impl ChatState {

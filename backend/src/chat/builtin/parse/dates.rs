@@ -249,6 +249,9 @@ fn day_at(words: &[Word], at: usize, clock: &Clock) -> Option<(usize, Day, Optio
     if let Some(named) = weekday_named(key(0)).filter(|_| key(0).len() >= 6 || after_connector) {
         return Some(with_part(1, Day::Weekday(weekday_name(named).to_string())));
     }
+    if let Some(date) = numeric_date(key(0), clock) {
+        return Some(with_part(1, Day::Date(date)));
+    }
     // "12 December", "12th of Dec", "Dec 12", "December 12th".
     if let (Some(day), Some(month)) = (day_of_month(key(0)), month_named(key(1))) {
         return Some(with_part(2, Day::Date(day_month(day, month, clock)?)));
@@ -260,6 +263,38 @@ fn day_at(words: &[Word], at: usize, clock: &Clock) -> Option<(usize, Day, Optio
         return Some(with_part(2, Day::Date(day_month(day, month, clock)?)));
     }
     None
+}
+
+/// "2026-12-03"; "25/11" or "25/11/2026" when the day cannot be the month
+/// (above 12), "11/25" likewise. "12/3" could be either, so it names no day.
+fn numeric_date(word: &str, clock: &Clock) -> Option<NaiveDate> {
+    if let Ok(date) = NaiveDate::parse_from_str(word, "%Y-%m-%d") {
+        return Some(date);
+    }
+    let parts: Vec<u32> = word.split(['/', '.']).map(|part| part.parse().ok()).collect::<Option<_>>()?;
+    let (first, second, year) = match parts.as_slice() {
+        [first, second] => (*first, *second, None),
+        [first, second, year] => (*first, *second, Some(if *year < 100 { 2000 + *year } else { *year })),
+        _ => return None,
+    };
+    let (day, month) = match (first > 12, second > 12) {
+        (true, false) => (first, second),
+        (false, true) => (second, first),
+        _ => return None,
+    };
+    match year {
+        Some(year) => NaiveDate::from_ymd_opt(year as i32, month, day),
+        None if (1..=12).contains(&month) => day_month(day, month, clock),
+        None => None,
+    }
+}
+
+/// Whether `word` looks like a date in digits ("25/11", "2026-12-03"),
+/// read or not: a change must not go ahead without it.
+pub fn is_numeric_date(word: &str) -> bool {
+    word.contains(['/', '-'])
+        && word.chars().any(|c| c.is_ascii_digit())
+        && word.chars().all(|c| c.is_ascii_digit() || "/-.".contains(c))
 }
 
 /// `day` `month` this year, or next year once it has passed.

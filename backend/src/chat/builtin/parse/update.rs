@@ -7,8 +7,10 @@
 //! contain "to" ("book flights to Lahore"), a task's name rarely does. A
 //! date never does, so a move splits at the last "to".
 
+use chrono::NaiveTime;
+
 use super::{
-    dates::{resolve, take_when},
+    dates::{is_numeric_date, resolve, take_when, TimeOfDay},
     fields::{take_priority, take_repeat, take_tags},
     targets::{reference, target},
     words::{find_word, join, quotes, strip_prefix, strip_suffix, tidy_title, words, Word},
@@ -132,6 +134,11 @@ fn reading(target_part: &str, value: &str, quoted: bool, field: Option<Field>, c
             _ => (target_part, field),
         };
     let Some(target) = target(target_part) else { return Intent::Incomplete(Verb::Update) };
+    if matches!(field, Some(Field::Due) | None) && !quoted {
+        if let Some(time) = time_only(value, clock) {
+            return Intent::Retime { target, time };
+        }
+    }
     let mut changes = UpdateTask::default();
     match field {
         Some(Field::Title) => changes.title = Some(tidy_title(value)),
@@ -182,9 +189,26 @@ fn split(rest: &str) -> Option<(&str, &str, bool)> {
     }
 }
 
+/// The due date `value` names; none when it holds a date in digits that
+/// cannot be read ("12/3" is March or December), rather than a wrong one.
 fn when_of(value: &str, clock: &Clock) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     let mut value_words = words(value);
-    resolve(&take_when(&mut value_words, clock), None, clock)
+    let when = take_when(&mut value_words, clock);
+    if value_words.iter().any(|word| is_numeric_date(&word.key)) {
+        return None;
+    }
+    resolve(&when, None, clock)
+}
+
+/// The time alone that `value` names ("10am", "at 4pm"), when it names no day.
+fn time_only(value: &str, clock: &Clock) -> Option<NaiveTime> {
+    let mut value_words = words(value);
+    let when = take_when(&mut value_words, clock);
+    let other_words = value_words.iter().any(|word| !LINKING.contains(&word.key.as_str()));
+    match (when.day, when.exact, when.time, other_words) {
+        (None, None, Some(TimeOfDay::At(time)), false) => Some(time),
+        _ => None,
+    }
 }
 
 /// The changes `value` names when it is only planning words ("high
@@ -233,6 +257,10 @@ pub fn move_to(rest: &str, clock: &Clock) -> Intent {
     let split =
         [" to ", " for ", " until ", " till "].iter().filter_map(|word| Some((lower.rfind(word)?, word.len()))).max();
     if let Some((at, len)) = split {
+        // "move the dentist to 10am": the same day, another time.
+        if let (Some(target), Some(time)) = (target(&rest[..at]), time_only(&rest[at + len..], clock)) {
+            return Intent::Retime { target, time };
+        }
         if let (Some(target), Some(due_at)) = (target(&rest[..at]), when_of(&rest[at + len..], clock)) {
             return update_of(target, UpdateTask { due_at: Some(due_at), ..UpdateTask::default() });
         }

@@ -311,6 +311,22 @@ fn reads_lists_and_searches() {
             ("delete everything but the completed ones", en(Intent::Incomplete(Verb::Delete))),
             ("delete all tasks due tomorrow", en(Intent::Incomplete(Verb::Delete))),
             ("rename task 76 to Buy \"organic\" milk", update(Target::Id(76), title("Buy \"organic\" milk"))),
+            (
+                "move the dentist task to 10am",
+                en(Intent::Retime {
+                    target: name("dentist"),
+                    time: chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+                }),
+            ),
+            (
+                "move task 4 to 25/11 at 14:00",
+                update(Target::Id(4), changes(|c| c.due_at = at("2026-11-25T14:00:00+05:00"))),
+            ),
+            (
+                "move task 4 to 2026-12-03",
+                update(Target::Id(4), changes(|c| c.due_at = at("2026-12-03T23:59:00+05:00"))),
+            ),
+            ("move task 4 to 12/3", en(Intent::Incomplete(Verb::Update))),
             ("Could you show me my todo list please", list(ListTasks::default())),
         ],
         &karachi(),
