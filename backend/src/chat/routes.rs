@@ -117,6 +117,7 @@ pub async fn chat(
     let keyed = key.for_request("POST /chat", &request)?;
     let claimed = match idempotency::begin(db, user.id(), keyed, StatusCode::OK, TURN_WAIT).await? {
         Begun::Run(claimed) => claimed,
+        Begun::Replay(answer) if wants_stream(&headers) => return Ok(stream::replay(answer).await),
         Begun::Replay(answer) => return Ok(answer),
     };
     let conversation = match request.conversation_id {

@@ -4,7 +4,10 @@
 
 use std::{convert::Infallible, time::Duration};
 
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{
+    sse::{Event, KeepAlive, Sse},
+    IntoResponse, Response,
+};
 use futures_util::{stream, Stream, StreamExt};
 use serde_json::json;
 use tokio::{sync::mpsc::UnboundedReceiver, task::JoinHandle};
@@ -30,6 +33,28 @@ pub fn sse(
     });
     Sse::new(pieces.chain(outcome).map(Ok)).keep_alive(KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive"))
 }
+
+/// The first answer to a turn sent again with its `Idempotency-Key`, for a
+/// client that asked for a stream: one `done` event carrying it.
+pub async fn replay(answer: Response) -> Response {
+    if !answer.status().is_success() {
+        return answer;
+    }
+    match axum::body::to_bytes(answer.into_body(), REPLAY_MAX)
+        .await
+        .ok()
+        .and_then(|body| serde_json::from_slice(&body).ok())
+    {
+        Some(first) => {
+            let done: Vec<Result<Event, Infallible>> = vec![Ok(outcome(Ok(first)))];
+            Sse::new(stream::iter(done)).into_response()
+        }
+        None => ApiError::Internal(anyhow::anyhow!("a kept chat answer could not be read")).into_response(),
+    }
+}
+
+/// Bound on a kept answer read back for a replay (replies are bounded far below).
+const REPLAY_MAX: usize = 4 * 1024 * 1024;
 
 fn piece(event: TurnEvent) -> Event {
     match event {

@@ -316,6 +316,22 @@ async fn a_turn_streams_as_server_sent_events(store: Store) {
         .await;
     assert_eq!(messages[1]["content"], streamed.as_str(), "what is stored is what was streamed");
 
+    // A retry with the same Idempotency-Key gets the first answer, as one `done` event.
+    let keyed = || {
+        app.client
+            .post(format!("{}/api/{}/chat", app.base, user.id))
+            .bearer_auth(&user.token)
+            .header(header::ACCEPT, "text/event-stream")
+            .header("Idempotency-Key", "stream-retry-1")
+            .json(&json!({ "message": "Add a task to water the ferns", "timezone": ZONE }))
+    };
+    let first = sse_events(&keyed().send().await.unwrap().text().await.unwrap());
+    let again = sse_events(&keyed().send().await.unwrap().text().await.unwrap());
+    assert_eq!(again.len(), 1, "{again:?}");
+    assert_eq!((again[0].name.as_str(), &again[0].data), ("done", &first.last().unwrap().data));
+    let ferns = app.list_tasks(&user, "all").await.iter().filter(|t| t["title"] == "Water the ferns").count();
+    assert_eq!(ferns, 1, "the retry added nothing");
+
     // Errors before the turn starts are plain JSON answers.
     let response = app
         .client
