@@ -93,6 +93,14 @@ async fn planning_phrases_change_the_database(store: Store) {
         assert_eq!(tools(&reply), ["list_tasks"], "{phrase}: {reply}");
         assert_eq!(reply["tool_calls"][0]["arguments"][argument], value, "{phrase}: {reply}");
     }
+    // One day other than today: only that day's tasks.
+    let zone: Tz = ZONE.parse().unwrap();
+    let in_three_days = (today() + Days::new(3)).and_hms_opt(12, 0, 0).unwrap().and_local_timezone(zone).unwrap();
+    let body = json!({ "title": "Renew passport", "due_at": in_three_days.to_rfc3339() });
+    app.request(Method::POST, &format!("/api/{}/tasks", user.id), Some(&user.token), Some(body)).await;
+    let tomorrow = say(&app, &user, None, "what's due tomorrow?").await;
+    let listed = tomorrow["response"].as_str().unwrap();
+    assert!(listed.contains("Pay rent") && !listed.contains("Renew passport"), "{listed}");
     let found = say(&app, &user, None, "Find tasks about rent").await;
     assert!(found["response"].as_str().unwrap().contains("Pay rent"), "{found}");
 

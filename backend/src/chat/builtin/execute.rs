@@ -2,7 +2,7 @@
 //! records each call, asks when the target is unclear, and asks before
 //! deleting more than one task.
 
-use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 use common::due::END_OF_DAY;
 use serde::Serialize;
 use serde_json::Value;
@@ -23,7 +23,7 @@ use crate::{
         },
     },
     task::{
-        list::{StatusFilter, PAGE_MAX},
+        list::{DueFilter, Sort, StatusFilter, PAGE_MAX},
         recurrence::at_local,
     },
 };
@@ -126,6 +126,7 @@ impl Turn<'_, '_> {
         match intent {
             Intent::Add { task, then_complete } => self.add(task, then_complete).await,
             Intent::List(query) => self.list(query).await,
+            Intent::ListDay { query, day } => self.list_day(query, day).await,
             Intent::Complete(target) => self.on_target(target, OneTask::Complete).await,
             Intent::Reopen(target) => self.on_target(target, OneTask::Reopen).await,
             Intent::Delete(target) => self.on_target(target, OneTask::Delete).await,
@@ -209,6 +210,34 @@ impl Turn<'_, '_> {
             }
             Err(error) => self.explain(&error),
         }
+    }
+
+    /// One day's tasks: those coming up (the week's, when the day is in it),
+    /// by due date, kept to that day in the user's zone.
+    async fn list_day(&mut self, query: ListTasks, day: NaiveDate) -> Result<(), ToolError> {
+        let zone = self.clock.zone;
+        let within_week = day <= self.clock.now.with_timezone(&zone).date_naive() + chrono::Days::new(6);
+        let query = ListTasks {
+            status: Some(query.status.unwrap_or(StatusFilter::Pending)),
+            due: within_week.then_some(DueFilter::Week),
+            sort: Some(Sort::Due),
+            limit: Some(PAGE_MAX),
+            ..query
+        };
+        let outcome = core::list(self.caller, query.clone()).await;
+        let tasks = match self.record(tools::LIST_TASKS, &query, outcome).await? {
+            Ok(list) => list.tasks,
+            Err(error) => return self.explain(&error),
+        };
+        let on_day: Vec<TaskSummary> = tasks
+            .into_iter()
+            .filter(|task| task.due_at.is_some_and(|due| due.with_timezone(&zone).date_naive() == day))
+            .collect();
+        self.state.last_task = match on_day.as_slice() {
+            [only] => Some(only.id),
+            _ => None,
+        };
+        self.tell(self.say.listed_day(day, &on_day))
     }
 
     /// Finds the task the user meant, then acts on it; or asks.

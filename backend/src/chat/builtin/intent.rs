@@ -5,7 +5,7 @@
 //! The arguments are the tools' own argument types, so what the built-in
 //! agent runs is exactly what a language model or an MCP client could send.
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +45,13 @@ pub enum Intent {
     },
     /// List, filter or search ("What's due today?", "Find tasks about rent").
     List(ListTasks),
+    /// What is due on one day other than today ("What's due tomorrow?",
+    /// "What do I have on Friday?"): the list has no such filter, so the
+    /// executor keeps that day's tasks of the coming ones.
+    ListDay {
+        query: ListTasks,
+        day: NaiveDate,
+    },
     /// Mark one task done.
     Complete(Target),
     /// Mark one task not done ("Reopen the groceries task").

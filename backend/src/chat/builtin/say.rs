@@ -1,7 +1,7 @@
 //! Everything the built-in assistant says, in English and in Urdu: the
 //! executor decides what to say, this module how.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use super::intent::{Language, Verb};
@@ -238,6 +238,29 @@ impl Say {
                 format!("\n…and {more} more. The task page shows them all."),
                 format!("\n…اور {more} مزید۔ کاموں کا صفحہ سب دکھاتا ہے۔"),
             ));
+        }
+        text
+    }
+
+    /// The tasks due on `day`.
+    pub fn listed_day(&self, day: NaiveDate, tasks: &[TaskSummary]) -> String {
+        let date = match self.language {
+            Language::English => day.format("%a %-d %b").to_string(),
+            Language::Urdu => day.format("%d-%m-%Y").to_string(),
+        };
+        if tasks.is_empty() {
+            return self.pick(format!("Nothing is due on {date}."), format!("{date} کو کوئی کام واجب نہیں۔"));
+        }
+        let n = tasks.len();
+        let mut text = self.pick(
+            format!("{n} {} due on {date}:", if n == 1 { "task is" } else { "tasks are" }),
+            format!("{date} کو {n} کام واجب ہیں:"),
+        );
+        for task in tasks.iter().take(REPLY_LIST_MAX) {
+            text.push_str(&self.line(task, false));
+        }
+        if n > REPLY_LIST_MAX {
+            text.push_str(&format!("\n… (+{})", n - REPLY_LIST_MAX));
         }
         text
     }

@@ -297,6 +297,17 @@ pub fn is_numeric_date(word: &str) -> bool {
         && word.chars().all(|c| c.is_ascii_digit() || "/-.".contains(c))
 }
 
+/// The one day a question names, other than today ("tomorrow", "on
+/// Friday", "the 5th"), when it names no time.
+pub fn named_day(words: &mut Vec<Word>, clock: &Clock) -> Option<NaiveDate> {
+    let when = take_when(words, clock);
+    if when.time.is_some() || when.exact.is_some() {
+        return None;
+    }
+    let at = resolve(&When { day: Some(when.day?), ..When::default() }, None, clock)?;
+    Some(at.with_timezone(&clock.zone).date_naive()).filter(|day| *day > today(clock))
+}
+
 /// `day` `month` this year, or next year once it has passed.
 fn day_month(day: u32, month: u32, clock: &Clock) -> Option<NaiveDate> {
     let date = interim_date(&format!("{day} {}", MONTHS[month as usize - 1]), clock)?;

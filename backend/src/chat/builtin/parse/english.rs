@@ -6,14 +6,19 @@ use super::{
     add::{add, ADD_VERBS, NEED_PREFIXES, REMEMBER_PREFIXES, REMIND_PREFIXES},
     answers::whole_message,
     clear::clear,
-    dates::take_when,
+    dates::{named_day, take_when},
     fields::take_repeat,
     list::list_query,
     status::{complete, delete, done_statement, mark, reopen, tagging, COMPLETE_VERBS, DELETE_VERBS, REOPEN_VERBS},
     update::{change, make, move_to, remind_about, CHANGE_VERBS, MAKE_VERBS, MOVE_VERBS, REMIND_ABOUT, RENAME_VERBS},
-    words::{fix_command_typo, key, starts_with_word, strip_polite, strip_prefix, words},
+    words::{contains_word, fix_command_typo, key, starts_with_word, strip_polite, strip_prefix, words},
 };
-use crate::chat::builtin::intent::{Clock, Intent, Verb};
+use chrono::NaiveDate;
+
+use crate::chat::{
+    builtin::intent::{Clock, Intent, Verb},
+    tools::args::ListTasks,
+};
 
 /// A verb alone, or with nothing but "a task" after it: asks for what is missing.
 const LONE_VERBS: &[(&str, Verb)] = &[
@@ -124,7 +129,15 @@ fn command(body: &str, clock: &Clock) -> Option<Intent> {
 /// done", "I need to X", or a task with a schedule ("Water the plants every
 /// Monday").
 fn fallback(body: &str, clock: &Clock) -> Intent {
-    if let Some(query) = list_query(body) {
+    let question = strip_prefix(body, QUESTION_WORDS).is_some();
+    let query = list_query(body);
+    if query.is_some() || question {
+        if let Some(day) = one_day(body, clock) {
+            let query = query.unwrap_or_default();
+            return Intent::ListDay { query: ListTasks { due: None, ..query }, day };
+        }
+    }
+    if let Some(query) = query {
         return Intent::List(query);
     }
     if let Some(intent) = done_statement(body) {
@@ -133,8 +146,8 @@ fn fallback(body: &str, clock: &Clock) -> Intent {
     if let Some(rest) = strip_prefix(body, NEED_PREFIXES) {
         return add(rest, false, clock);
     }
-    // A question is never a task to add ("what do I have on Friday?").
-    if strip_prefix(body, QUESTION_WORDS).is_some() {
+    // A question is never a task to add ("what do I have in the garden?").
+    if question {
         return Intent::Unknown;
     }
     let mut body_words = words(body);
@@ -143,6 +156,16 @@ fn fallback(body: &str, clock: &Clock) -> Intent {
         return add(body, false, clock);
     }
     Intent::Unknown
+}
+
+/// The one day other than today a question is about ("what's due
+/// tomorrow", "anything on Friday?"); not a week ("next week").
+fn one_day(body: &str, clock: &Clock) -> Option<NaiveDate> {
+    let lower = key(body);
+    if ["week", "weekend", "month", "today", "tonight", "overdue"].iter().any(|word| contains_word(&lower, word)) {
+        return None;
+    }
+    named_day(&mut words(body), clock)
 }
 
 /// Openers of a question.

@@ -8,6 +8,11 @@ fn add_full(title: &str, change: impl FnOnce(&mut AddTask)) -> Parsed {
     add_task(task)
 }
 
+/// What is due on one day (`date` as YYYY-MM-DD).
+fn day(date: &str, query: ListTasks) -> Parsed {
+    en(Intent::ListDay { query, day: date.parse().unwrap() })
+}
+
 fn changes(change: impl FnOnce(&mut UpdateTask)) -> UpdateTask {
     let mut changes = UpdateTask::default();
     change(&mut changes);
@@ -265,7 +270,7 @@ fn reads_lists_and_searches() {
             ("show completed tasks", list(status(StatusFilter::Completed))),
             ("which tasks are done", list(status(StatusFilter::Completed))),
             ("what's due this week", list(due(DueFilter::Week))),
-            ("what's due tomorrow", list(due(DueFilter::Week))),
+            ("what's due tomorrow", day("2026-11-19", status(StatusFilter::Pending))),
             ("anything overdue?", list(due(DueFilter::Overdue))),
             ("show tasks without a due date", list_with(|q| q.due = Some(DueFilter::None))),
             ("show tasks tagged work", list_with(|q| q.tag = Some(vec!["work".into()]))),
@@ -286,7 +291,7 @@ fn reads_lists_and_searches() {
             ),
             ("What's on my plate today?", list(due(DueFilter::Today))),
             ("anything for today?", list(due(DueFilter::Today))),
-            ("what do I have tomorrow", list(due(DueFilter::Week))),
+            ("what do I have tomorrow", day("2026-11-19", status(StatusFilter::Pending))),
             ("what's coming up next week?", list(due(DueFilter::Week))),
             (
                 "high priority tasks due this week",
@@ -296,9 +301,9 @@ fn reads_lists_and_searches() {
                     q.priority = Some(vec![Priority::High]);
                 }),
             ),
-            ("what do I have on friday?", en(Intent::Unknown)),
-            ("hmm, what's due tomorrow?", list(due(DueFilter::Week))),
-            ("the one due tomorrow", en(Intent::Unknown)),
+            ("what do I have on friday?", day("2026-11-20", ListTasks::default())),
+            ("hmm, what's due tomorrow?", day("2026-11-19", status(StatusFilter::Pending))),
+            ("the one due tomorrow", day("2026-11-19", ListTasks::default())),
             (
                 "delete all the milk tasks",
                 en(Intent::DeleteAll(ListTasks { q: Some("milk".into()), ..status(StatusFilter::All) })),
