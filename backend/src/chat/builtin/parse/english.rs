@@ -2,6 +2,8 @@
 //! Longer, more specific openers come first ("remind me about task 3"
 //! before "remind me to", "add tag work to task 2" before "add").
 
+use chrono::NaiveDate;
+
 use super::{
     add::{add, ADD_VERBS, NEED_PREFIXES, REMEMBER_PREFIXES, REMIND_PREFIXES},
     answers::whole_message,
@@ -13,8 +15,6 @@ use super::{
     update::{change, make, move_to, remind_about, CHANGE_VERBS, MAKE_VERBS, MOVE_VERBS, REMIND_ABOUT, RENAME_VERBS},
     words::{contains_word, fix_command_typo, key, starts_with_word, strip_polite, strip_prefix, words},
 };
-use chrono::NaiveDate;
-
 use crate::chat::{
     builtin::intent::{Clock, Intent, Verb},
     tools::args::ListTasks,
