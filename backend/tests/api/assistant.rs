@@ -77,6 +77,12 @@ async fn planning_phrases_change_the_database(store: Store) {
     let due = local(&bank["due_at"]);
     assert_eq!((due.weekday(), due.time()), (Weekday::Fri, NaiveTime::from_hms_opt(15, 0, 0).unwrap()));
     assert!(due.date_naive() > today() && due.date_naive() <= today() + Days::new(7), "the coming Friday: {due}");
+    // Moving it keeps its time of day, and the reminder moves along.
+    say(&app, &user, None, "push the bank task to next tuesday").await;
+    let bank = task(&app, &user, bank["id"].as_i64().unwrap()).await;
+    let due = local(&bank["due_at"]);
+    assert_eq!((due.weekday(), due.time()), (Weekday::Tue, NaiveTime::from_hms_opt(15, 0, 0).unwrap()));
+    assert_eq!(local(&bank["remind_at"]), due, "the reminder moved with the due date");
 
     let reply = say(&app, &user, None, "Water the plants every Monday").await;
     let plants = task(&app, &user, created_id(&reply)).await;

@@ -18,7 +18,7 @@ use crate::{
         reply::ReplySink,
         tools::{
             self,
-            args::{AddTask, ListTasks, TaskId, TaskList, TaskOutcome, TaskSummary, UpdateTask},
+            args::{AddTask, Clearable, ListTasks, TaskId, TaskList, TaskOutcome, TaskSummary, UpdateTask},
             core, Caller, ToolCall, ToolError,
         },
     },
@@ -337,12 +337,13 @@ impl Turn<'_, '_> {
                 (self.record(tools::UPDATE_TASK, &changes, outcome).await?, None)
             }
             OneTask::Retime { time } => {
-                let changes = UpdateTask { task_id, due_at: self.at_time(task_id, time).await?, ..Default::default() };
+                let retimed = UpdateTask { task_id, due_at: self.at_time(task_id, time).await?, ..Default::default() };
+                let changes = self.with_due_moved(retimed).await?;
                 let outcome = core::update(self.caller, changes.clone()).await;
                 (self.record(tools::UPDATE_TASK, &changes, outcome).await?, Some(changes))
             }
             OneTask::Update { changes } => {
-                let changes = self.keeping_time_of_day(UpdateTask { task_id, ..changes }).await?;
+                let changes = self.with_due_moved(UpdateTask { task_id, ..changes }).await?;
                 let outcome = core::update(self.caller, changes.clone()).await;
                 (self.record(tools::UPDATE_TASK, &changes, outcome).await?, Some(changes))
             }
@@ -359,21 +360,28 @@ impl Turn<'_, '_> {
         }
     }
 
-    /// "Move the dentist task to Friday": a new due date without a time
-    /// keeps the time of day the task was due at.
-    async fn keeping_time_of_day(&self, changes: UpdateTask) -> Result<UpdateTask, ToolError> {
+    /// A due date moved as people expect: a new date alone keeps the time
+    /// of day the task was due at ("move the dentist task to Friday"), and a
+    /// reminder moves along, as long before the due time as it was.
+    async fn with_due_moved(&self, changes: UpdateTask) -> Result<UpdateTask, ToolError> {
         let zone = self.clock.zone;
         let Some(due) = changes.due_at.map(|at| at.with_timezone(&zone)) else { return Ok(changes) };
-        if due.time() != END_OF_DAY {
+        let Some(task) = self.caller.db.get_task(self.caller.user_id, changes.task_id).await? else {
             return Ok(changes);
-        }
-        let task = self.caller.db.get_task(self.caller.user_id, changes.task_id).await?;
-        let Some(was) = task.and_then(|task| task.due_at).map(|at| at.with_timezone(&zone)) else { return Ok(changes) };
-        if was.time() == END_OF_DAY {
-            return Ok(changes);
-        }
-        let moved = at_local(zone, due.date_naive().and_time(was.time())).with_timezone(&zone).fixed_offset();
-        Ok(UpdateTask { due_at: Some(moved), ..changes })
+        };
+        let was = task.due_at.map(|at| at.with_timezone(&zone));
+        let due = match was {
+            Some(was) if due.time() == END_OF_DAY && was.time() != END_OF_DAY => {
+                at_local(zone, due.date_naive().and_time(was.time())).with_timezone(&zone)
+            }
+            _ => due,
+        };
+        let reminder_cleared = changes.clear.iter().flatten().any(|field| *field == Clearable::RemindAt);
+        let remind_at = match (changes.remind_at, reminder_cleared, was, task.remind_at) {
+            (None, false, Some(was), Some(remind)) => Some((due - (was - remind.with_timezone(&zone))).fixed_offset()),
+            (given, ..) => given,
+        };
+        Ok(UpdateTask { due_at: Some(due.fixed_offset()), remind_at, ..changes })
     }
 
     /// The task's due day at `time`; for a task without a due date, the

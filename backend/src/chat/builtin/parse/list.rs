@@ -8,7 +8,7 @@
 
 use super::{
     fields::{take_priority, take_tags},
-    words::{contains_word, key, starts_with_word, strip_prefix, words},
+    words::{contains_word, key, starts_with_word, strip_prefix, strip_suffix, words},
 };
 use crate::{
     chat::tools::args::ListTasks,
@@ -160,6 +160,8 @@ pub fn list_query(body: &str) -> Option<ListTasks> {
             text = next;
         }
         let filters = filters(rest);
+        // "find the garage task": the word "task" is not what is searched for.
+        let text = strip_suffix(text, &["task", "tasks", "one", "todo"]).unwrap_or(text);
         let text = text.trim_matches(['"', '\'', ' ']);
         if text.is_empty() || filters != ListTasks::default() {
             return Some(filters);
@@ -196,6 +198,14 @@ fn searched_text(body: &str) -> Option<String> {
 
 /// Words that say "all of my tasks" in a bulk request and nothing more.
 const BULK_WORDS: &[&str] = &[
+    "i've",
+    "ive",
+    "out",
+    "up",
+    "have",
+    "were",
+    "was",
+    "been",
     "all",
     "every",
     "everything",

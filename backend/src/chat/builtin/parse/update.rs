@@ -78,7 +78,10 @@ const FIELD_AFTER: &[(&str, Field)] = &[
 ];
 
 /// Words that may stay once the new values are taken ("make it *be* due friday").
-const LINKING: &[&str] = &["be", "due", "to", "repeat", "recurring", "recur", "as", "a", "priority"];
+const LINKING: &[&str] = &["be", "due", "to", "repeat", "recurring", "recur", "as", "a", "priority", "and"];
+/// Words that join two changes in one value ("high priority *and move it*
+/// to Thursday"): with only planning words around them, no title is meant.
+const JOINING: &[&str] = &["move", "make", "set", "change", "put", "it", "its", "that", "also"];
 
 fn update_of(target: Target, changes: UpdateTask) -> Intent {
     Intent::Update { target, changes }
@@ -216,7 +219,8 @@ fn time_only(value: &str, clock: &Clock) -> Option<NaiveTime> {
 fn implied_changes(value: &str, clock: &Clock) -> Option<UpdateTask> {
     let mut value_words = words(value);
     let (changes, left) = planning_changes(&mut value_words, None, clock);
-    (left.is_empty() && changes != UpdateTask::default()).then_some(changes)
+    let only_joins = left.iter().all(|word| JOINING.contains(&word.key.as_str()));
+    (only_joins && changes != UpdateTask::default()).then_some(changes)
 }
 
 /// Takes the planning words out of `words`: the changes, and the words left.

@@ -332,6 +332,29 @@ fn reads_lists_and_searches() {
                 update(Target::Id(4), changes(|c| c.due_at = at("2026-12-03T23:59:00+05:00"))),
             ),
             ("move task 4 to 12/3", en(Intent::Incomplete(Verb::Update))),
+            (
+                "set it to high priority and move it to Thursday",
+                update(
+                    Target::It,
+                    changes(|c| {
+                        c.priority = Some(Priority::High);
+                        c.due_at = at("2026-11-19T23:59:00+05:00");
+                    }),
+                ),
+            ),
+            (
+                "make it high priority and due friday",
+                update(
+                    Target::It,
+                    changes(|c| {
+                        c.priority = Some(Priority::High);
+                        c.due_at = at("2026-11-20T23:59:00+05:00");
+                    }),
+                ),
+            ),
+            ("find the garage task", list_with(|q| q.q = Some("garage".into()))),
+            ("remove every task I've finished", en(Intent::DeleteAll(status(StatusFilter::Completed)))),
+            ("clear out my finished tasks", en(Intent::DeleteAll(status(StatusFilter::Completed)))),
             ("Could you show me my todo list please", list(ListTasks::default())),
         ],
         &karachi(),
