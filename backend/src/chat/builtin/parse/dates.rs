@@ -201,6 +201,7 @@ fn day_at(words: &[Word], at: usize, clock: &Clock) -> Option<(usize, Day, Optio
     let today = today(clock);
     match key(0) {
         "today" => return Some(with_part(1, Day::Date(today))),
+        "yesterday" => return Some(with_part(1, Day::Date(today.pred_opt()?))),
         "tonight" => return Some((1, Day::Date(today), hour(20))),
         "this" if part_of_day(1).is_some() => return Some((2, Day::Date(today), part_of_day(1))),
         "tomorrow" | "tmrw" | "tmr" | "tomorow" | "tommorow" | "tommorrow" => {

@@ -49,6 +49,7 @@ const OPENERS: &[&str] = &[
     "todo",
     "todos",
     "is anything",
+    "am i",
 ];
 
 /// Words that show a question is about tasks.

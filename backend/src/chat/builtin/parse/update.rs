@@ -53,6 +53,9 @@ const FIELD_BEFORE: &[(&str, Field)] = &[
     ("the description for", Field::Description),
     ("the notes of", Field::Description),
     ("the notes for", Field::Description),
+    ("the notes on", Field::Description),
+    ("notes on", Field::Description),
+    ("the note on", Field::Description),
     ("the details of", Field::Description),
     ("the due date of", Field::Due),
     ("due date of", Field::Due),
@@ -145,7 +148,7 @@ fn reading(target_part: &str, value: &str, quoted: bool, field: Option<Field>, c
     let mut changes = UpdateTask::default();
     match field {
         Some(Field::Title) => changes.title = Some(tidy_title(value)),
-        Some(Field::Description) => changes.description = Some(value.trim().to_string()),
+        Some(Field::Description) => changes.description = Some(value.trim().trim_start_matches(':').trim().to_string()),
         Some(Field::Due) => changes.due_at = when_of(value, clock),
         Some(Field::Remind) => changes.remind_at = when_of(value, clock),
         Some(Field::Priority) => changes.priority = take_priority(&mut words(value), true),

@@ -144,6 +144,13 @@ fn read_command(body: &str) -> Intent {
             return add(after);
         }
     }
+    // "کام شامل کرو سبزی لانا": "task", the verb, then the title.
+    if let Some(rest) = strip_prefix(body, &["ایک کام", "کام"]).and_then(|rest| strip_prefix(rest.trim(), ADD_VERBS))
+    {
+        if !rest.trim().is_empty() {
+            return add(rest);
+        }
+    }
     if let Some(rest) = without_verb(body, UPDATE_VERBS) {
         return update(rest);
     }

@@ -353,6 +353,12 @@ fn reads_lists_and_searches() {
                 ),
             ),
             ("find the garage task", list_with(|q| q.q = Some("garage".into()))),
+            ("am I late on anything?", list(due(DueFilter::Overdue))),
+            ("add file taxes, due yesterday", add_full("File taxes", |t| t.due_at = at("2026-11-17T23:59:00+05:00"))),
+            (
+                "set the notes on the bank task to: ask about the rate",
+                update(name("bank"), changes(|c| c.description = Some("ask about the rate".into()))),
+            ),
             ("remove every task I've finished", en(Intent::DeleteAll(status(StatusFilter::Completed)))),
             ("clear out my finished tasks", en(Intent::DeleteAll(status(StatusFilter::Completed)))),
             ("Could you show me my todo list please", list(ListTasks::default())),
