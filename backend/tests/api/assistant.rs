@@ -119,6 +119,9 @@ async fn planning_phrases_change_the_database(store: Store) {
 
     say(&app, &user, None, "Change the description of the rent task to \"before noon\"").await;
     assert_eq!(task(&app, &user, rent["id"].as_i64().unwrap()).await["description"], "before noon");
+    say(&app, &user, None, "add a note to the rent task: pay by card").await;
+    let described = task(&app, &user, rent["id"].as_i64().unwrap()).await;
+    assert_eq!(described["description"], "before noon\npay by card", "a note is added, nothing lost");
 
     let groceries = app.create_task(&user, "Buy groceries").await["id"].as_i64().unwrap();
     app.request(Method::PATCH, &format!("/api/{}/tasks/{groceries}/complete", user.id), Some(&user.token), None).await;

@@ -133,6 +133,7 @@ impl Turn<'_, '_> {
             Intent::Update { target, changes } => self.on_target(target, OneTask::Update { changes }).await,
             Intent::UpdateEither(readings) => self.update_either(readings).await,
             Intent::Retime { target, time } => self.on_target(target, OneTask::Retime { time }).await,
+            Intent::AddNote { target, note } => self.on_target(target, OneTask::AddNote { note }).await,
             Intent::DeleteAll(query) => self.confirm_delete_all(query).await,
             Intent::Incomplete(verb) => self.tell(self.say.incomplete(verb)),
             Intent::Greeting => self.tell(self.say.greeting()),
@@ -342,6 +343,16 @@ impl Turn<'_, '_> {
                 let outcome = core::update(self.caller, changes.clone()).await;
                 (self.record(tools::UPDATE_TASK, &changes, outcome).await?, Some(changes))
             }
+            OneTask::AddNote { note } => {
+                let task = self.caller.db.get_task(self.caller.user_id, task_id).await?;
+                let description = match task.and_then(|task| task.description).filter(|text| !text.trim().is_empty()) {
+                    Some(before) => format!("{before}\n{note}"),
+                    None => note,
+                };
+                let changes = UpdateTask { task_id, description: Some(description), ..Default::default() };
+                let outcome = core::update(self.caller, changes.clone()).await;
+                (self.record(tools::UPDATE_TASK, &changes, outcome).await?, Some(changes))
+            }
             OneTask::Update { changes } => {
                 let changes = self.with_due_moved(UpdateTask { task_id, ..changes }).await?;
                 let outcome = core::update(self.caller, changes.clone()).await;
@@ -486,7 +497,7 @@ fn verb_of(act: &OneTask) -> Verb {
         OneTask::Complete => Verb::Complete,
         OneTask::Reopen => Verb::Reopen,
         OneTask::Delete => Verb::Delete,
-        OneTask::Update { .. } | OneTask::Retime { .. } => Verb::Update,
+        OneTask::Update { .. } | OneTask::Retime { .. } | OneTask::AddNote { .. } => Verb::Update,
     }
 }
 

@@ -67,6 +67,11 @@ pub enum Intent {
         target: Target,
         changes: UpdateTask,
     },
+    /// "Add a note to the rent task: pay by card": added to its description.
+    AddNote {
+        target: Target,
+        note: String,
+    },
     /// "Move the dentist task to 10am": the same due day at another time.
     Retime {
         target: Target,

@@ -57,6 +57,10 @@ pub enum OneTask {
     Retime {
         time: NaiveTime,
     },
+    /// A line added to the task's description.
+    AddNote {
+        note: String,
+    },
 }
 
 impl ChatState {

@@ -12,6 +12,7 @@ use super::{
     fields::take_repeat,
     list::list_query,
     status::{complete, delete, done_statement, mark, reopen, tagging, COMPLETE_VERBS, DELETE_VERBS, REOPEN_VERBS},
+    targets::target,
     update::{change, make, move_to, remind_about, CHANGE_VERBS, MAKE_VERBS, MOVE_VERBS, REMIND_ABOUT, RENAME_VERBS},
     words::{contains_word, fix_command_typo, key, starts_with_word, strip_polite, strip_prefix, words},
 };
@@ -80,6 +81,9 @@ fn command(body: &str, clock: &Clock) -> Option<Intent> {
     }
     if let Some(intent) = clear(body) {
         return Some(intent);
+    }
+    if let Some(rest) = strip_prefix(body, NOTE_OPENERS) {
+        return Some(note(rest));
     }
     if let Some(intent) = tagging(body) {
         return Some(intent);
@@ -156,6 +160,26 @@ fn fallback(body: &str, clock: &Clock) -> Intent {
         return add(body, false, clock);
     }
     Intent::Unknown
+}
+
+/// Openers of a note for a task that exists ("add a note to the rent task: ...").
+const NOTE_OPENERS: &[&str] = &[
+    "add a note to",
+    "add note to",
+    "add a note on",
+    "add a note for",
+    "put a note on",
+    "add a comment to",
+    "note on",
+];
+
+/// "<task>: <note>".
+fn note(rest: &str) -> Intent {
+    let Some((task, note)) = rest.split_once(':') else { return Intent::Incomplete(Verb::Update) };
+    match (target(task), note.trim()) {
+        (Some(target), note) if !note.is_empty() => Intent::AddNote { target, note: note.to_string() },
+        _ => Intent::Incomplete(Verb::Update),
+    }
 }
 
 /// The one day other than today a question is about ("what's due

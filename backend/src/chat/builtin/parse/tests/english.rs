@@ -354,6 +354,10 @@ fn reads_lists_and_searches() {
             ),
             ("find the garage task", list_with(|q| q.q = Some("garage".into()))),
             ("am I late on anything?", list(due(DueFilter::Overdue))),
+            (
+                "add a note to the trash task: recycling goes out too",
+                en(Intent::AddNote { target: name("trash"), note: "recycling goes out too".into() }),
+            ),
             ("add file taxes, due yesterday", add_full("File taxes", |t| t.due_at = at("2026-11-17T23:59:00+05:00"))),
             (
                 "set the notes on the bank task to: ask about the rate",
