@@ -14,25 +14,10 @@ cd "$(dirname "$0")/.."
 duration=${DURATION:-15}
 connections=${CONNECTIONS:-32}
 rounds=${ROUNDS:-3}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-
-cargo build --release --locked -p backend --quiet
-work=$(mktemp -d /tmp/todo-bench.XXXXXX)
-pg_dir=$(mktemp -d /tmp/todo-bench-pg.XXXXXX)
 pg_port=55499
 app_port=18800
-url=$(scripts/pg-cluster.sh start "$pg_dir" "$pg_port")
-cleanup() {
-  if [ -n "${backend_pid:-}" ]; then kill "$backend_pid" 2>/dev/null || true; fi
-  scripts/pg-cluster.sh destroy "$pg_dir"
-  rm -rf "$work"
-}
-trap cleanup EXIT
-psql -q "$url" -c "CREATE DATABASE bench"
-db_url="${url%/*}/bench"
-
-export DATABASE_URL=$db_url AUTH_SECRET=bench-secret-bench-secret-bench-secret-42
-export HOST=127.0.0.1 PORT=$app_port METRICS_PORT=off RUST_LOG=warn DB_MAX_CONNECTIONS=${DB_MAX_CONNECTIONS:-16}
+# shellcheck source=bench/setup.sh
+. bench/setup.sh
 
 # Time from exec to the first 200 from /health.
 startup_ms=$(python3 - <<'PY'
