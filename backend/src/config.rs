@@ -160,9 +160,9 @@ impl Config {
     }
 }
 
-/// The longest a chat turn may take: under the web UI's 60 s wait for the
-/// backend, and so under the 90 s an `Idempotency-Key` is held for a turn.
-const TURN_DEADLINE_MAX_SECS: u64 = 60;
+/// The longest a chat turn may take: the web UI waits 60 s for the backend.
+/// The `Idempotency-Key` lease and a retry's wait are derived from it.
+pub const TURN_DEADLINE_MAX_SECS: u64 = 60;
 
 fn turn_deadline(lookup: &impl Fn(&str) -> Option<String>) -> Result<Duration, ConfigError> {
     match parse(lookup, "CHAT_TURN_DEADLINE_SECS", 30)? {

@@ -28,8 +28,9 @@ pub const HEADER: HeaderName = HeaderName::from_static("idempotency-key");
 pub const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 const KEY_MAX: usize = 255;
 /// A request that has held its key this long is taken to have died with its
-/// replica, and a retry runs it again. Longer than a chat turn may take.
-const LEASE: Duration = Duration::from_secs(90);
+/// replica, and a retry runs it again: longer than the longest chat turn,
+/// with room to store its answer after the deadline's fallback.
+const LEASE: Duration = Duration::from_secs(crate::config::TURN_DEADLINE_MAX_SECS + 30);
 const POLL: Duration = Duration::from_millis(50);
 
 /// The request's `Idempotency-Key`, if it sent one: 1–255 visible ASCII

@@ -36,9 +36,10 @@ use crate::{
 };
 
 const MESSAGE_MAX: usize = 4000;
-/// How long a retry waits for the first turn with its Idempotency-Key: a
-/// turn may wait on a language model.
-const TURN_WAIT: Duration = Duration::from_secs(55);
+/// How long a retry waits for the first turn with its Idempotency-Key (a
+/// turn may wait on a language model), then 409: a little under the longest
+/// turn, so that the web UI, which waits as long, gets that answer.
+const TURN_WAIT: Duration = Duration::from_secs(crate::config::TURN_DEADLINE_MAX_SECS - 5);
 
 pub fn router() -> Router<AppState> {
     Router::new()
