@@ -38,7 +38,7 @@ pub struct Turn<'a, 'c> {
 }
 
 /// A tool's answer, or the recoverable error to explain to the user.
-type Outcome<T> = Result<T, ToolError>;
+type Tried<T> = Result<T, ToolError>;
 
 impl Turn<'_, '_> {
     /// Answers `parsed` (the reading of `text`), given the question the
@@ -150,7 +150,7 @@ impl Turn<'_, '_> {
         tool: &str,
         arguments: &A,
         outcome: Result<R, ToolError>,
-    ) -> Result<Outcome<R>, ToolError> {
+    ) -> Result<Tried<R>, ToolError> {
         let result = match &outcome {
             Ok(done) => serde_json::to_value(done).unwrap_or(Value::Null),
             Err(error) if error.is_recoverable() => error.to_result(),
@@ -476,7 +476,7 @@ impl Turn<'_, '_> {
         };
         let mut deleted = 0;
         for &task_id in &still {
-            let outcome: Outcome<TaskOutcome> = core::delete(self.caller, task_id).await;
+            let outcome: Tried<TaskOutcome> = core::delete(self.caller, task_id).await;
             if self.record(tools::DELETE_TASK, &TaskId { task_id }, outcome).await?.is_ok() {
                 deleted += 1;
             }

@@ -27,7 +27,7 @@ fn english(language: Language) -> bool {
 }
 
 impl Say {
-    fn pick(&self, english_text: String, urdu_text: String) -> String {
+    fn in_language(&self, english_text: String, urdu_text: String) -> String {
         if english(self.language) {
             english_text
         } else {
@@ -56,19 +56,19 @@ impl Say {
             Priority::Low => "کم",
             Priority::None => "کوئی نہیں",
         };
-        self.pick(format!("{} priority", priority.as_str()), format!("ترجیح: {urdu}"))
+        self.in_language(format!("{} priority", priority.as_str()), format!("ترجیح: {urdu}"))
     }
 
     /// ", repeats weekly".
     fn repeats(&self, rule: Recurrence) -> String {
-        self.pick(format!(", repeats {}", rule.as_str()), format!(", دہرانا: {}", rule.as_str()))
+        self.in_language(format!(", repeats {}", rule.as_str()), format!(", دہرانا: {}", rule.as_str()))
     }
 
     /// ", due Mon 23 Nov, high priority, #home": what a task carries.
     fn details(&self, due_at: Option<DateTime<Utc>>, priority: Option<Priority>, tags: &[String]) -> String {
         let mut parts = Vec::new();
         if let Some(due) = due_at {
-            parts.push(self.pick(format!("due {}", self.when(due)), format!("آخری تاریخ {}", self.when(due))));
+            parts.push(self.in_language(format!("due {}", self.when(due)), format!("آخری تاریخ {}", self.when(due))));
         }
         if let Some(priority) = priority.filter(|p| *p != Priority::None) {
             parts.push(self.priority(priority));
@@ -91,14 +91,13 @@ impl Say {
         let due_at = task.due_at.map(|at| at.with_timezone(&Utc));
         let mut details = self.details(due_at, task.priority, task.tags.as_deref().unwrap_or_default());
         if let Some(remind) = task.remind_at.filter(|remind| Some(*remind) != task.due_at) {
-            let remind = self.when(remind.with_timezone(&Utc));
-            details.push_str(&self.pick(format!(", reminder {remind}"), format!(", یاد دہانی {remind}")));
+            details.push_str(&self.reminder(remind));
         }
         if let Some(rule) = task.recurrence {
             details.push_str(&self.repeats(rule));
         }
         let (title, id) = (&outcome.title, outcome.task_id);
-        self.pick(
+        self.in_language(
             format!("Got it! I added \"{title}\" to your list (task #{id}{details})."),
             format!("ٹھیک ہے! میں نے \"{title}\" آپ کی فہرست میں شامل کر دیا (کام نمبر {id}{details})۔"),
         )
@@ -107,78 +106,73 @@ impl Say {
     pub fn done(&self, verb: Verb, outcome: &TaskOutcome) -> String {
         let (title, id) = (&outcome.title, outcome.task_id);
         let next = match outcome.next_task_id {
-            Some(next) => self.pick(format!(" The next one is task #{next}."), format!(" اگلا کام نمبر {next} ہے۔")),
+            Some(next) => {
+                self.in_language(format!(" The next one is task #{next}."), format!(" اگلا کام نمبر {next} ہے۔"))
+            }
             None => String::new(),
         };
         match verb {
-            Verb::Complete => self.pick(
+            Verb::Complete => self.in_language(
                 format!("Nice work! I marked \"{title}\" (task #{id}) as complete.{next}"),
                 format!("شاباش! \"{title}\" (کام نمبر {id}) مکمل ہو گیا۔{next}"),
             ),
-            Verb::Reopen => self.pick(
+            Verb::Reopen => self.in_language(
                 format!("I reopened \"{title}\" (task #{id}): it's pending again."),
                 format!("\"{title}\" (کام نمبر {id}) دوبارہ کھول دیا گیا۔"),
             ),
-            Verb::Delete => self.pick(
+            Verb::Delete => self.in_language(
                 format!("Done. I deleted \"{title}\" (task #{id})."),
                 format!("\"{title}\" (کام نمبر {id}) حذف کر دیا گیا۔"),
             ),
-            Verb::Update | Verb::Add => self.pick(
+            Verb::Update | Verb::Add => self.in_language(
                 format!("Updated \"{title}\" (task #{id})."),
                 format!("\"{title}\" (کام نمبر {id}) بدل دیا گیا۔"),
             ),
         }
     }
 
-    /// An update, and what it changed: "Renamed task #2 to "X"." or
-    /// "Updated "X" (task #2): due Fri 27 Nov, high priority."
+    /// An update, and what it changed: "Renamed task #2 to "X", due Fri
+    /// 27 Nov." or "Updated "X" (task #2), high priority."
     pub fn updated(&self, outcome: &TaskOutcome, changes: &UpdateTask) -> String {
         let (title, id) = (&outcome.title, outcome.task_id);
-        let mut parts = Vec::new();
-        if changes.title.is_some() {
-            parts.push(self.pick(format!("now called \"{title}\""), format!("نیا نام \"{title}\"")));
-        }
-        if let Some(due) = changes.due_at {
-            parts.push(self.pick(
-                format!("due {}", self.when(due.with_timezone(&Utc))),
-                format!("آخری تاریخ {}", self.when(due.with_timezone(&Utc))),
-            ));
-        }
+        let tags: Vec<String> = changes.add_tags.iter().chain(changes.tags.iter()).flatten().cloned().collect();
+        let mut details = self.details(changes.due_at.map(|at| at.with_timezone(&Utc)), changes.priority, &tags);
         if let Some(remind) = changes.remind_at {
-            parts.push(self.pick(
-                format!("reminder {}", self.when(remind.with_timezone(&Utc))),
-                format!("یاد دہانی {}", self.when(remind.with_timezone(&Utc))),
-            ));
-        }
-        if let Some(priority) = changes.priority {
-            parts.push(self.priority(priority));
-        }
-        for tag in changes.add_tags.iter().chain(changes.tags.iter()).flatten() {
-            parts.push(format!("#{tag}"));
+            details.push_str(&self.reminder(remind));
         }
         if changes.description.is_some() {
-            parts.push(self.pick("new description".into(), "نئی تفصیل".into()));
+            details.push_str(&self.in_language(", new description".into(), "، نئی تفصیل".into()));
         }
         if let Some(rule) = changes.recurrence {
-            parts.push(self.repeats(rule).trim_start_matches(", ").to_string());
+            details.push_str(&self.repeats(rule));
         }
         for field in changes.clear.iter().flatten() {
-            let name = match field {
+            let (english, urdu) = match field {
                 Clearable::Description => ("description", "تفصیل"),
                 Clearable::Tags => ("tags", "ٹیگ"),
                 Clearable::DueAt => ("due date", "آخری تاریخ"),
                 Clearable::RemindAt => ("reminder", "یاد دہانی"),
                 Clearable::Recurrence => ("repeat", "دہرانا"),
             };
-            parts.push(self.pick(format!("no {}", name.0), format!("{} ہٹا دی گئی", name.1)));
+            details.push_str(&self.in_language(format!(", no {english}"), format!("، {urdu} ہٹا دی گئی")));
         }
-        if parts.is_empty() {
-            return self.done(Verb::Update, outcome);
+        match (changes.title.is_some(), details.is_empty()) {
+            (true, _) => self.in_language(
+                format!("Renamed task #{id} to \"{title}\"{details}."),
+                format!("کام نمبر {id} کا نیا نام \"{title}\"{details}۔"),
+            ),
+            (false, true) => self.done(Verb::Update, outcome),
+            (false, false) => self.in_language(
+                format!("Updated \"{title}\" (task #{id}){details}."),
+                format!("\"{title}\" (کام نمبر {id}) بدل دیا گیا{details}۔"),
+            ),
         }
-        self.pick(
-            format!("Updated \"{title}\" (task #{id}): {}.", parts.join(", ")),
-            format!("\"{title}\" (کام نمبر {id}) بدل دیا گیا: {}۔", parts.join("، ")),
-        )
+    }
+
+    /// ", reminder Fri 27 Nov 14:00".
+    fn reminder(&self, at: chrono::DateTime<chrono::FixedOffset>) -> String {
+        let at = self.when(at.with_timezone(&Utc));
+        self.in_language(format!(", reminder {at}"), format!("، یاد دہانی {at}"))
     }
 
     pub fn listed(&self, query: &ListTasks, tasks: &[TaskSummary], total: i64) -> String {
@@ -188,27 +182,28 @@ impl Say {
             return match (filtered, status) {
                 (true, _) if query.q.is_none() && query.priority.is_none() && query.tag.is_none() => match query.due {
                     Some(DueFilter::Today) => {
-                        self.pick("Nothing is due today.".into(), "آج کوئی کام واجب نہیں۔".into())
+                        self.in_language("Nothing is due today.".into(), "آج کوئی کام واجب نہیں۔".into())
                     }
                     Some(DueFilter::Overdue) => {
-                        self.pick("Nothing is overdue. Well done!".into(), "کوئی کام تاخیر میں نہیں۔".into())
+                        self.in_language("Nothing is overdue. Well done!".into(), "کوئی کام تاخیر میں نہیں۔".into())
                     }
                     Some(DueFilter::Week) => {
-                        self.pick("Nothing is due this week.".into(), "اس ہفتے کوئی کام واجب نہیں۔".into())
+                        self.in_language("Nothing is due this week.".into(), "اس ہفتے کوئی کام واجب نہیں۔".into())
                     }
-                    _ => self.pick("No tasks match that.".into(), "ایسا کوئی کام نہیں ملا۔".into()),
+                    _ => self.in_language("No tasks match that.".into(), "ایسا کوئی کام نہیں ملا۔".into()),
                 },
-                (true, _) => self.pick("No tasks match that.".into(), "ایسا کوئی کام نہیں ملا۔".into()),
-                (false, StatusFilter::All) => self.pick(
+                (true, _) => self.in_language("No tasks match that.".into(), "ایسا کوئی کام نہیں ملا۔".into()),
+                (false, StatusFilter::All) => self.in_language(
                     "Your list is empty. Try \"Add a task to buy groceries\".".into(),
                     "آپ کی فہرست خالی ہے۔ مثلاً کہیں: \"ایک کام شامل کریں: دودھ خریدنا\"".into(),
                 ),
                 (false, StatusFilter::Pending) => {
-                    self.pick("Nothing pending. You're all caught up!".into(), "کوئی کام باقی نہیں۔".into())
+                    self.in_language("Nothing pending. You're all caught up!".into(), "کوئی کام باقی نہیں۔".into())
                 }
-                (false, StatusFilter::Completed) => {
-                    self.pick("You haven't completed any tasks yet.".into(), "ابھی تک کوئی کام مکمل نہیں ہوا۔".into())
-                }
+                (false, StatusFilter::Completed) => self.in_language(
+                    "You haven't completed any tasks yet.".into(),
+                    "ابھی تک کوئی کام مکمل نہیں ہوا۔".into(),
+                ),
             };
         }
         let total = total.max(tasks.len() as i64);
@@ -234,7 +229,7 @@ impl Say {
         let shown = tasks.len().min(REPLY_LIST_MAX) as i64;
         if total > shown {
             let more = total - shown;
-            text.push_str(&self.pick(
+            text.push_str(&self.in_language(
                 format!("\n…and {more} more. The task page shows them all."),
                 format!("\n…اور {more} مزید۔ کاموں کا صفحہ سب دکھاتا ہے۔"),
             ));
@@ -249,10 +244,10 @@ impl Say {
             Language::Urdu => day.format("%d-%m-%Y").to_string(),
         };
         if tasks.is_empty() {
-            return self.pick(format!("Nothing is due on {date}."), format!("{date} کو کوئی کام واجب نہیں۔"));
+            return self.in_language(format!("Nothing is due on {date}."), format!("{date} کو کوئی کام واجب نہیں۔"));
         }
         let n = tasks.len();
-        let mut text = self.pick(
+        let mut text = self.in_language(
             format!("{n} {} due on {date}:", if n == 1 { "task is" } else { "tasks are" }),
             format!("{date} کو {n} کام واجب ہیں:"),
         );
@@ -267,7 +262,7 @@ impl Say {
 
     pub fn which(&self, name: &str, candidates: &[TaskSummary], verb: Verb) -> String {
         if let [only] = candidates {
-            return self.pick(
+            return self.in_language(
                 format!(
                     "No task is called \"{name}\". Should I {} this one?{}\nReply \"yes\", or tell me which task you mean.",
                     verb_word(verb),
@@ -279,7 +274,7 @@ impl Say {
                 ),
             );
         }
-        let mut text = self.pick(
+        let mut text = self.in_language(
             format!("I found {} tasks matching \"{name}\":", candidates.len()),
             format!("\"{name}\" سے {} کام ملتے ہیں:", candidates.len()),
         );
@@ -287,7 +282,7 @@ impl Say {
             text.push_str(&self.line(task, true));
         }
         text.push('\n');
-        text.push_str(&self.pick(
+        text.push_str(&self.in_language(
             format!("Which one should I {}? Reply with its number.", verb_word(verb)),
             "کون سا؟ اس کا نمبر بتائیں۔".into(),
         ));
@@ -298,7 +293,7 @@ impl Say {
     /// what was shown; `total` says how many matched in all.
     pub fn confirm_delete(&self, tasks: &[TaskSummary], total: i64) -> String {
         let n = tasks.len();
-        let mut text = self.pick(
+        let mut text = self.in_language(
             format!("This would delete {n} {}:", if n == 1 { "task" } else { "tasks" }),
             format!("یہ {n} کام حذف ہو جائیں گے:"),
         );
@@ -307,13 +302,13 @@ impl Say {
         }
         let more = total - n as i64;
         if more > 0 {
-            text.push_str(&self.pick(
+            text.push_str(&self.in_language(
                 format!("\n{more} more match; ask again once these are gone."),
                 format!("\n{more} مزید کام بھی ملتے ہیں؛ یہ حذف ہونے کے بعد دوبارہ کہیں۔"),
             ));
         }
         text.push('\n');
-        text.push_str(&self.pick(
+        text.push_str(&self.in_language(
             "Delete them? Reply \"yes\" to delete or \"no\" to keep them.".into(),
             "کیا میں انہیں حذف کر دوں؟ \"ہاں\" یا \"نہیں\" میں جواب دیں۔".into(),
         ));
@@ -322,12 +317,12 @@ impl Say {
 
     pub fn deleted_many(&self, count: usize) -> String {
         let noun = if count == 1 { "task" } else { "tasks" };
-        self.pick(format!("Done. I deleted {count} {noun}."), format!("{count} کام حذف کر دیے گئے۔"))
+        self.in_language(format!("Done. I deleted {count} {noun}."), format!("{count} کام حذف کر دیے گئے۔"))
     }
 
     /// Tasks listed for deletion that changed before the "yes".
     pub fn kept_changed(&self, count: usize) -> String {
-        self.pick(
+        self.in_language(
             format!(
                 "{count} of those I listed changed since I asked, so I left {}.",
                 if count == 1 { "it" } else { "them" }
@@ -337,40 +332,40 @@ impl Say {
     }
 
     pub fn kept(&self) -> String {
-        self.pick("OK, I left everything as it was.".into(), "ٹھیک ہے، میں نے کچھ نہیں بدلا۔".into())
+        self.in_language("OK, I left everything as it was.".into(), "ٹھیک ہے، میں نے کچھ نہیں بدلا۔".into())
     }
 
     pub fn nothing_to_delete(&self) -> String {
-        self.pick("There is nothing to delete.".into(), "حذف کرنے کو کچھ نہیں۔".into())
+        self.in_language("There is nothing to delete.".into(), "حذف کرنے کو کچھ نہیں۔".into())
     }
 
     pub fn yes_or_no(&self) -> String {
-        self.pick("Please answer \"yes\" or \"no\".".into(), "براہِ کرم \"ہاں\" یا \"نہیں\" میں جواب دیں۔".into())
+        self.in_language("Please answer \"yes\" or \"no\".".into(), "براہِ کرم \"ہاں\" یا \"نہیں\" میں جواب دیں۔".into())
     }
 
     pub fn pick_a_number(&self) -> String {
-        self.pick(
+        self.in_language(
             "Which one? Reply with its number, or say \"cancel\".".into(),
             "کون سا؟ اس کا نمبر بتائیں، یا \"منسوخ\" کہیں۔".into(),
         )
     }
 
     pub fn nothing_asked(&self) -> String {
-        self.pick(
+        self.in_language(
             format!("I wasn't waiting for an answer. {}", self.capabilities()),
             format!("میں کسی جواب کا منتظر نہیں تھا۔ {}", self.capabilities()),
         )
     }
 
     pub fn no_such_task(&self, id: i64) -> String {
-        self.pick(
+        self.in_language(
             format!("I couldn't find task #{id} in your list. Say \"show my tasks\" to see the numbers."),
             format!("مجھے کام نمبر {id} نہیں ملا۔ \"میرے کام دکھائیں\" کہہ کر نمبر دیکھیں۔"),
         )
     }
 
     pub fn no_match(&self, name: &str) -> String {
-        self.pick(
+        self.in_language(
             format!("I couldn't find a task matching \"{name}\". Say \"show my tasks\" to see what's there."),
             format!("مجھے \"{name}\" سے ملتا کوئی کام نہیں ملا۔"),
         )
@@ -378,27 +373,27 @@ impl Say {
 
     /// "it" with no task named before.
     pub fn which_task(&self) -> String {
-        self.pick(
+        self.in_language(
             "Which task do you mean? Say its number (\"task 3\") or part of its title.".into(),
             "کون سا کام؟ اس کا نمبر یا نام بتائیں۔".into(),
         )
     }
 
     pub fn failed(&self, error: &str) -> String {
-        self.pick(format!("I couldn't do that: {error}."), format!("یہ نہیں ہو سکا: {error}۔"))
+        self.in_language(format!("I couldn't do that: {error}."), format!("یہ نہیں ہو سکا: {error}۔"))
     }
 
     pub fn incomplete(&self, verb: Verb) -> String {
         match verb {
-            Verb::Add => self.pick(
+            Verb::Add => self.in_language(
                 "What should the task say? For example: \"Add a task to buy groceries\".".into(),
                 "کام میں کیا لکھوں؟ مثلاً: \"ایک کام شامل کریں: دودھ خریدنا\"".into(),
             ),
-            Verb::Update => self.pick(
+            Verb::Update => self.in_language(
                 "Which task, and what should change? For example: \"Change task 1 to 'Call mom tonight'\".".into(),
                 "کون سا کام، اور کیا بدلوں؟ مثلاً: کام 1 کو \"امی کو فون\" میں بدلیں".into(),
             ),
-            verb => self.pick(
+            verb => self.in_language(
                 format!(
                     "Which task should I {}? You can say its number (\"task 3\") or part of its title.",
                     verb_word(verb)
@@ -410,32 +405,32 @@ impl Say {
 
     /// A change that could be read several ways.
     pub fn quote_names(&self) -> String {
-        self.pick(
+        self.in_language(
             "I'm not sure where the task's name ends and the change begins. Put them in quotes, for example: Rename \"book flights\" to \"book flights to Lahore\".".into(),
             "مجھے یقین نہیں کہ کام کا نام کہاں ختم ہوتا ہے۔ نام اور تبدیلی دونوں کو قوسین میں لکھیں۔".into(),
         )
     }
 
     pub fn greeting(&self) -> String {
-        self.pick(
+        self.in_language(
             format!("Hi! I'm your todo assistant. {}", self.capabilities()),
             format!("السلام علیکم! میں آپ کے کاموں کا مددگار ہوں۔ {}", self.capabilities()),
         )
     }
 
     pub fn thanks(&self) -> String {
-        self.pick("You're welcome! Anything else on your list?".into(), "خوشی ہوئی! اور کچھ؟".into())
+        self.in_language("You're welcome! Anything else on your list?".into(), "خوشی ہوئی! اور کچھ؟".into())
     }
 
     pub fn unknown(&self) -> String {
-        self.pick(
+        self.in_language(
             format!("Sorry, I didn't understand that. {}", self.capabilities()),
             format!("معاف کیجیے، میں سمجھ نہیں سکا۔ {}", self.capabilities()),
         )
     }
 
     pub fn capabilities(&self) -> String {
-        self.pick(
+        self.in_language(
             "I can add, list, find, complete, reopen, change and delete your tasks, with due dates, priorities, tags and reminders. Try \"Add pay rent tomorrow at 9am, high priority #home\", \"What's due today?\", \"Mark task 3 as complete\" or \"Delete the meeting task\".".into(),
             "میں آپ کے کام شامل، ظاہر، مکمل، تبدیل اور حذف کر سکتا ہوں۔ مثلاً: \"ایک کام شامل کریں: دودھ خریدنا\"، \"میرے کام دکھائیں\"، \"کام 3 مکمل کریں\"۔".into(),
         )
