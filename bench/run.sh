@@ -40,6 +40,9 @@ PY
 backend_pid=$(pgrep -n -f "target/release/todo-backend")
 base=http://127.0.0.1:$app_port
 rss() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$backend_pid/status"; }
+# The backend's CPU time so far (user + system), in clock ticks: per request,
+# a figure that drifts less with the machine's speed than req/s.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$backend_pid/stat"; }
 
 signup=$(curl -fsS -X POST "$base/api/auth/sign-up" -H 'content-type: application/json' \
   -d '{"email":"bench@example.com","password":"bench-password-list"}')
@@ -58,12 +61,14 @@ SELECT id, user_id, title, description, completed, priority, tags, due_at, remin
 SQL
 for round in $(seq 1 "$rounds"); do
   echo "== round $round: GET /api/{user_id}/tasks (50 tasks), $connections connections, ${duration}s"
+  ticks_before=$(cpu_ticks)
   wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $token" "$base/api/$user_id/tasks" \
     | tee "$work/tasks.$round.txt" &
   wrk_pid=$!
   sleep $((duration / 2))
   load_rss=$(rss)
   wait $wrk_pid
+  echo $(($(cpu_ticks) - ticks_before)) >"$work/ticks.$round.txt"
   echo "== round $round: the same query straight to PostgreSQL with pgbench (the ceiling)"
   pgbench -n -M prepared -c "$connections" -j 2 -T "$duration" -D uid="$user_id" -f "$work/query.sql" "$db_url" \
     | tee "$work/pgbench.$round.txt"
@@ -87,13 +92,13 @@ echo
 echo "== summary"
 echo "startup to first 200 /health: ${startup_ms} ms"
 echo "resident memory idle: ${idle_rss} MB, under load: ${load_rss} MB"
-python3 - "$work" "$rounds" <<'PY'
+python3 - "$work" "$rounds" "$(getconf CLK_TCK)" <<'PY'
 import os, re, statistics, sys
-work, rounds = sys.argv[1], int(sys.argv[2])
+work, rounds, ticks_per_s = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 def ms(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-ratios, p99s = [], []
+ratios, p99s, cpus = [], [], []
 for r in range(1, rounds + 1):
     wrk = open(f"{work}/tasks.{r}.txt").read()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1))
@@ -101,11 +106,15 @@ for r in range(1, rounds + 1):
     p99 = ms(re.search(r"\s99%\s+(\S+)", wrk).group(1))
     errors = re.findall(r"(Non-2xx.*|Socket errors.*)", wrk)
     tps = float(re.search(r"^tps = ([\d.]+)", open(f"{work}/pgbench.{r}.txt").read(), re.M).group(1))
+    requests = int(re.search(r"(\d+) requests in", wrk).group(1))
+    cpu_us = int(open(f"{work}/ticks.{r}.txt").read()) / ticks_per_s * 1e6 / requests
     ratios.append(rps / tps)
     p99s.append(p99)
-    print(f"round {r}: tasks {rps:,.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms; pgbench {tps:,.0f} tps; "
-          f"ratio {rps / tps:.0%}; errors: {', '.join(errors) or 'none'}")
-print(f"tasks: median ratio to the ceiling {statistics.median(ratios):.0%}, median p99 {statistics.median(p99s):.2f} ms")
+    cpus.append(cpu_us)
+    print(f"round {r}: tasks {rps:,.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms, backend CPU {cpu_us:.0f} us/request; "
+          f"pgbench {tps:,.0f} tps; ratio {rps / tps:.0%}; errors: {', '.join(errors) or 'none'}")
+print(f"tasks: median ratio to the ceiling {statistics.median(ratios):.0%}, median p99 {statistics.median(p99s):.2f} ms, "
+      f"median backend CPU {statistics.median(cpus):.0f} us/request")
 if os.path.exists(f"{work}/perf.txt"):
     requests = int(re.search(r"(\d+) requests in", open(f"{work}/perf-wrk.txt").read()).group(1))
     counts = {line.split(",")[2]: int(line.split(",")[0]) for line in open(f"{work}/perf.txt") if line[:1].isdigit()}

@@ -30,8 +30,21 @@ use crate::{
     housekeeping, openapi, settings, tasks, telemetry,
 };
 
+/// What every handler shares, behind one `Arc`: axum clones the state for
+/// each extractor of each request, and one reference count is cheaper than
+/// the dozen inside its parts.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub db: Db,
     pub keys: TokenKeys,
     pub config: Arc<Config>,
@@ -80,7 +93,7 @@ impl App {
             .connect_timeout(Duration::from_secs(5))
             .user_agent(concat!("todo-chatbot/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        let state = AppState {
+        let state = AppState(Arc::new(Shared {
             assistant: Assistant::new(config.llm.as_ref(), http),
             keys: TokenKeys::new(&config.auth_secret, config.token_ttl),
             hasher: Hasher::new(config.hash_concurrency, config.hash_queue),
@@ -90,7 +103,7 @@ impl App {
             probe,
             readiness,
             config: Arc::new(config),
-        };
+        }));
         tokio::spawn(housekeeping::run(state.clone()));
         let shutdown = CancellationToken::new();
         let router = router(state.clone(), shutdown.child_token());
