@@ -22,7 +22,16 @@ use crate::{app::AppState, auth, chat, db, error, health, settings, task, tasks}
         chat::routes::rename_conversation, chat::routes::delete_conversation,
         health::health, health::ready,
     ),
-    components(schemas(error::ErrorBody, task::Task, db::User, db::ApiToken, task::list::StatusFilter)),
+    components(schemas(
+        error::ErrorBody,
+        task::Task,
+        db::User,
+        db::ApiToken,
+        task::list::StatusFilter,
+        task::list::DueFilter,
+        task::list::Sort,
+        task::list::Order
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Accounts and sessions"),

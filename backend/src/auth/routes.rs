@@ -131,8 +131,15 @@ pub async fn sign_in(
     Json(request): Json<AuthRequest>,
 ) -> ApiResult<axum::Json<AuthResponse>> {
     state.throttle.attempt(Attempt::SignIn, &client)?;
-    // The same form the address was stored in; anything unusable finds no account.
+    // The same form the address was stored in (an older account's address
+    // may fail today's rules, so it is still looked up as typed); one no
+    // store could hold (NUL, longer than any address) belongs to no account
+    // and is answered as a wrong password, in as long, without a lookup.
     let email = validate::email(&request.email).unwrap_or_else(|_| request.email.trim().to_lowercase());
+    if email.contains('\0') || email.len() > validate::EMAIL_MAX {
+        state.hasher.verify(request.password, None).await?;
+        return Err(ApiError::InvalidCredentials);
+    }
     Throttle::check_account(&state.db, &email).await?;
     let user = state.db.user_by_email(&email).await?;
     let stored = user.as_ref().map(|user| user.password_hash.clone());

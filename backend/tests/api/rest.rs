@@ -275,6 +275,13 @@ async fn probes_docs_and_metrics(store: Store) {
     {
         assert!(doc["paths"].get(path).is_some(), "{path} is documented");
     }
+    // Every schema a parameter or body refers to is in the document, so
+    // clients and API fuzzers can read all of it.
+    let text = doc.to_string();
+    for reference in text.split("\"#/components/schemas/").skip(1) {
+        let name = &reference[..reference.find('"').unwrap()];
+        assert!(doc["components"]["schemas"].get(name).is_some(), "{name} is referred to but not defined");
+    }
 
     let user = app.new_user().await;
     app.list_tasks(&user, "all").await;

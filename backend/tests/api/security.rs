@@ -142,6 +142,19 @@ async fn sign_in_attempts_per_client_address_are_limited() {
 
 /// An unknown email costs the same password check as a wrong password, so
 /// the answer's timing does not tell which accounts exist.
+/// An address no account can have (a NUL, which PostgreSQL cannot store;
+/// longer than any address) is a wrong sign-in, not a server error.
+#[tokio::test]
+async fn sign_in_with_an_unusable_email_is_refused_as_a_wrong_password() {
+    let app = TestApp::spawn(Store::Postgres).await;
+    for email in ["a\u{0}b@example.com", "\u{0}\u{0}", &format!("{}@example.com", "x".repeat(300))] {
+        let answer = sign_in(&app, email, "not-the-password").await;
+        assert_eq!(answer.status(), StatusCode::UNAUTHORIZED, "{email:?}");
+    }
+    let (status, _) = sign_up_as(&app, "a\u{0}b@example.com", PASSWORD).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
 #[tokio::test]
 async fn sign_in_takes_as_long_for_an_unknown_email_as_for_a_wrong_password() {
     let app = TestApp::spawn(Store::Sqlite).await;
