@@ -16,6 +16,7 @@ on_both_stores!(
     a_confirmation_survives_a_restart,
     an_unclear_target_asks_and_changes_nothing,
     urdu_is_understood_and_answered_in_urdu,
+    questions_and_reminders_change_only_what_they_name,
     a_turn_streams_as_server_sent_events,
     concurrent_turns_leave_an_ordered_history
 );
@@ -307,6 +308,53 @@ async fn urdu_is_understood_and_answered_in_urdu(store: Store) {
     let reply = say(&app, &user, None, "میرے کام دکھائیں").await;
     assert_eq!(tools(&reply), ["list_tasks"], "{reply}");
     assert!(urdu(&reply) && reply["response"].as_str().unwrap().contains("دودھ خریدنا"), "{reply}");
+
+    // "Add paying rent tomorrow at 9 in the morning", then "tomorrow's tasks".
+    let reply = say(&app, &user, None, "کل صبح 9 بجے کرایہ ادا کرنا شامل کریں").await;
+    let rent = task(&app, &user, created_id(&reply)).await;
+    assert_eq!(rent["title"], "کرایہ ادا کرنا");
+    let tomorrow = today() + Days::new(1);
+    assert_eq!(local(&rent["due_at"]).naive_local(), tomorrow.and_hms_opt(9, 0, 0).unwrap(), "{rent}");
+    let shown = tomorrow.format("%d-%m-%Y 09:00").to_string();
+    assert!(urdu(&reply) && reply["response"].as_str().unwrap().contains(&shown), "{reply}");
+    let reply = say(&app, &user, None, "کل کے کام دکھائیں").await;
+    let answer = reply["response"].as_str().unwrap();
+    assert!(answer.contains("کرایہ ادا کرنا") && !answer.contains("دودھ خریدنا"), "only tomorrow's: {reply}");
+}
+
+/// Phrasings a user trial found misread: a reminder for a task that exists
+/// changes it instead of adding one, a question about a task changes
+/// nothing, completing picks the pending one of two namesakes, and a task
+/// that is already pending is not "reopened".
+async fn questions_and_reminders_change_only_what_they_name(store: Store) {
+    let app = TestApp::spawn(store).await;
+    let user = app.new_user().await;
+    let rent = created_id(&say(&app, &user, None, "Add pay rent tomorrow at 9am").await);
+    let first_plants = created_id(&say(&app, &user, None, "Add water the plants").await);
+    say(&app, &user, None, &format!("complete task {first_plants}")).await;
+    let plants = created_id(&say(&app, &user, None, "Add water the plants").await);
+
+    let reply = say(&app, &user, None, "add a reminder to the rent task for tomorrow 8am").await;
+    assert_eq!(tools(&reply).last(), Some(&"update_task"), "{reply}");
+    let reminded = task(&app, &user, rent).await;
+    assert_eq!(local(&reminded["remind_at"]).naive_local(), (today() + Days::new(1)).and_hms_opt(8, 0, 0).unwrap());
+    assert_eq!(app.list_tasks(&user, "all").await.len(), 3, "no task added");
+
+    let reply = say(&app, &user, None, "mark the plants done").await;
+    assert_eq!(tools(&reply).last(), Some(&"complete_task"), "the pending one, without asking: {reply}");
+    assert_eq!(task(&app, &user, plants).await["completed"], true);
+
+    let reply = say(&app, &user, None, &format!("reopen task {rent}")).await;
+    assert!(reply["response"].as_str().unwrap().contains("already pending"), "{reply}");
+    assert!(!tools(&reply).contains(&"update_task"), "{reply}");
+
+    for question in [format!("show task {rent}"), "is the rent task done?".to_string()] {
+        let reply = say(&app, &user, None, &question).await;
+        let answer = reply["response"].as_str().unwrap();
+        assert!(answer.contains("Pay rent") && answer.contains("pending"), "{question}: {reply}");
+        assert!(tools(&reply).iter().all(|tool| *tool == "list_tasks"), "{question} changes nothing: {reply}");
+    }
+    assert_eq!(task(&app, &user, rent).await, reminded, "unchanged by the questions");
 }
 
 async fn a_turn_streams_as_server_sent_events(store: Store) {

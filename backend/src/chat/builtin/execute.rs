@@ -127,6 +127,7 @@ impl Turn<'_, '_> {
             Intent::Add { task, then_complete } => self.add(task, then_complete).await,
             Intent::List(query) => self.list(query).await,
             Intent::ListDay { query, day } => self.list_day(query, day).await,
+            Intent::Show(target) => self.on_target(target, OneTask::Show).await,
             Intent::Complete(target) => self.on_target(target, OneTask::Complete).await,
             Intent::Reopen(target) => self.on_target(target, OneTask::Reopen).await,
             Intent::Delete(target) => self.on_target(target, OneTask::Delete).await,
@@ -253,6 +254,16 @@ impl Turn<'_, '_> {
             Target::Name(name) => name,
         };
         let Some(tasks) = self.find(&name).await? else { return Ok(()) };
+        // Completing means a pending task, reopening a done one: of two
+        // tasks with one title (a repeating task's past and next
+        // occurrence), the one in the other state is not meant. A done task
+        // with a title of its own may still be ("the meeting task is done"
+        // about one done already), so that is asked about.
+        let tasks = match act {
+            OneTask::Complete => without_twins(tasks, false),
+            OneTask::Reopen => without_twins(tasks, true),
+            _ => tasks,
+        };
         match pick(&tasks, &name) {
             Pick::One(id) => self.act_on(id, act).await,
             Pick::None => self.tell(self.say.no_match(&name)),
@@ -323,6 +334,17 @@ impl Turn<'_, '_> {
         self.state.last_task = Some(task_id);
         let verb = verb_of(&act);
         let (done, changes) = match act {
+            // Reading one task is not one of the tools: nothing to record.
+            OneTask::Show => {
+                return match self.caller.db.get_task(self.caller.user_id, task_id).await? {
+                    Some(task) => self.tell(self.say.task(&task)),
+                    None => self.explain(&ToolError::NotFound(task_id)),
+                };
+            }
+            // Already so: say it, rather than claim a change.
+            OneTask::Complete | OneTask::Reopen if let Some(title) = self.already(task_id, &act).await? => {
+                return self.tell(self.say.already(verb, task_id, &title));
+            }
             OneTask::Complete => {
                 let outcome = core::complete(self.caller, task_id).await;
                 (self.record(tools::COMPLETE_TASK, &TaskId { task_id }, outcome).await?, None)
@@ -369,6 +391,13 @@ impl Turn<'_, '_> {
             }
             Err(error) => self.explain(&error),
         }
+    }
+
+    /// The task's title if it already is what `act` would make it (done
+    /// for a completion, pending for a reopening).
+    async fn already(&self, task_id: i64, act: &OneTask) -> Result<Option<String>, ToolError> {
+        let task = self.caller.db.get_task(self.caller.user_id, task_id).await?;
+        Ok(task.filter(|task| task.completed == (*act == OneTask::Complete)).map(|task| task.title))
     }
 
     /// A due date moved as people expect: a new date alone keeps the time
@@ -494,11 +523,23 @@ impl Turn<'_, '_> {
 
 fn verb_of(act: &OneTask) -> Verb {
     match act {
+        OneTask::Show => Verb::Show,
         OneTask::Complete => Verb::Complete,
         OneTask::Reopen => Verb::Reopen,
         OneTask::Delete => Verb::Delete,
         OneTask::Update { .. } | OneTask::Retime { .. } | OneTask::AddNote { .. } => Verb::Update,
     }
+}
+
+/// `tasks` without those not `completed` whose title a `completed` one
+/// has too.
+fn without_twins(tasks: Vec<TaskSummary>, completed: bool) -> Vec<TaskSummary> {
+    let twin = |task: &TaskSummary| {
+        task.completed != completed
+            && tasks.iter().any(|other| other.completed == completed && other.title.eq_ignore_ascii_case(&task.title))
+    };
+    let twins: Vec<i64> = tasks.iter().filter(|task| twin(task)).map(|task| task.id).collect();
+    tasks.into_iter().filter(|task| !twins.contains(&task.id)).collect()
 }
 
 /// The candidate an answer to "which one?" names: a task number among

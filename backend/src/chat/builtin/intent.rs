@@ -52,6 +52,9 @@ pub enum Intent {
         query: ListTasks,
         day: NaiveDate,
     },
+    /// One task's details ("Show task 4", "What's task 2 about?", "Is the
+    /// bank call done?").
+    Show(Target),
     /// Mark one task done.
     Complete(Target),
     /// Mark one task not done ("Reopen the groceries task").
@@ -124,6 +127,7 @@ pub enum Choice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verb {
     Add,
+    Show,
     Complete,
     Reopen,
     Delete,

@@ -9,7 +9,7 @@ use crate::{
     chat::tools::args::{AddTask, Clearable, ListTasks, TaskOutcome, TaskSummary, UpdateTask},
     task::{
         list::{DueFilter, StatusFilter},
-        Priority, Recurrence,
+        Priority, Recurrence, Task,
     },
 };
 
@@ -87,11 +87,42 @@ impl Say {
         format!("\n- #{} {}{done}{details}", task.id, task.title)
     }
 
+    /// One task, all of it: "Task #4 "Pay rent": pending, due Mon 23 Nov
+    /// 09:00, high priority, #home, reminder ..., repeats monthly." and its
+    /// description on the next line.
+    pub fn task(&self, task: &Task) -> String {
+        let status = match (task.completed, self.language) {
+            (false, Language::English) => "pending",
+            (true, Language::English) => "done",
+            (false, Language::Urdu) => "باقی",
+            (true, Language::Urdu) => "مکمل",
+        };
+        let mut details = self.details(task.due_at, Some(task.priority), &task.tags.0);
+        if let Some(remind) = task.remind_at {
+            details.push_str(&self.reminder(remind.fixed_offset()));
+        }
+        if let Some(rule) = task.recurrence {
+            details.push_str(&self.repeats(rule));
+        }
+        let (id, title) = (task.id, &task.title);
+        let mut text = self.in_language(
+            format!("Task #{id} \"{title}\": {status}{details}."),
+            format!("کام نمبر {id} \"{title}\": {status}{details}۔"),
+        );
+        if let Some(notes) = task.description.as_deref().filter(|notes| !notes.trim().is_empty()) {
+            text.push_str(&self.in_language(format!("\nNotes: {notes}"), format!("\nتفصیل: {notes}")));
+        }
+        text
+    }
+
     pub fn added(&self, outcome: &TaskOutcome, task: &AddTask) -> String {
         let due_at = task.due_at.map(|at| at.with_timezone(&Utc));
         let mut details = self.details(due_at, task.priority, task.tags.as_deref().unwrap_or_default());
-        if let Some(remind) = task.remind_at.filter(|remind| Some(*remind) != task.due_at) {
-            details.push_str(&self.reminder(remind));
+        match task.remind_at {
+            Some(remind) if Some(remind) == task.due_at => details
+                .push_str(&self.in_language(", and I'll remind you then".into(), "، اور اسی وقت یاد دلاؤں گا".into())),
+            Some(remind) => details.push_str(&self.reminder(remind)),
+            None => {}
         }
         if let Some(rule) = task.recurrence {
             details.push_str(&self.repeats(rule));
@@ -101,6 +132,20 @@ impl Say {
             format!("Got it! I added \"{title}\" to your list (task #{id}{details})."),
             format!("ٹھیک ہے! میں نے \"{title}\" آپ کی فہرست میں شامل کر دیا (کام نمبر {id}{details})۔"),
         )
+    }
+
+    /// A task that was already as asked: done, or pending.
+    pub fn already(&self, verb: Verb, id: i64, title: &str) -> String {
+        match verb {
+            Verb::Complete => self.in_language(
+                format!("\"{title}\" (task #{id}) is already done."),
+                format!("\"{title}\" (کام نمبر {id}) پہلے ہی مکمل ہے۔"),
+            ),
+            _ => self.in_language(
+                format!("\"{title}\" (task #{id}) is already pending."),
+                format!("\"{title}\" (کام نمبر {id}) پہلے ہی باقی ہے۔"),
+            ),
+        }
     }
 
     pub fn done(&self, verb: Verb, outcome: &TaskOutcome) -> String {
@@ -124,7 +169,7 @@ impl Say {
                 format!("Done. I deleted \"{title}\" (task #{id})."),
                 format!("\"{title}\" (کام نمبر {id}) حذف کر دیا گیا۔"),
             ),
-            Verb::Update | Verb::Add => self.in_language(
+            Verb::Update | Verb::Add | Verb::Show => self.in_language(
                 format!("Updated \"{title}\" (task #{id})."),
                 format!("\"{title}\" (کام نمبر {id}) بدل دیا گیا۔"),
             ),
@@ -440,6 +485,7 @@ impl Say {
 fn verb_word(verb: Verb) -> &'static str {
     match verb {
         Verb::Add => "add",
+        Verb::Show => "show",
         Verb::Complete => "complete",
         Verb::Reopen => "reopen",
         Verb::Delete => "delete",

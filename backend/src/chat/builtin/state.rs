@@ -47,6 +47,7 @@ pub enum PendingAction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "verb", rename_all = "snake_case")]
 pub enum OneTask {
+    Show,
     Complete,
     Reopen,
     Delete,

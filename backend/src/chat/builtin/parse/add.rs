@@ -91,6 +91,10 @@ const FILLERS: &[&str] = &[
     "another item",
     "another one",
     "task",
+    // Typed in a hurry: "add a tsk to ...".
+    "tsk",
+    "taks",
+    "tsak",
     "todo",
     "to-do",
     "item",
@@ -147,7 +151,7 @@ const THEN_COMPLETE: &[&str] = &[
 
 /// Words left at the end of a title once its date or priority was taken
 /// ("pay rent *due*", "call mom *at*").
-const DANGLING: &[&str] = &["due", "at", "on", "by", "and", "with", "for", "repeat", "repeating"];
+const DANGLING: &[&str] = &["due", "at", "on", "by", "and", "with", "for", "repeat", "repeating", "of"];
 
 /// An add of what `rest` says. `remind`: also remind at the due time.
 pub fn add(rest: &str, remind: bool, clock: &Clock) -> Intent {

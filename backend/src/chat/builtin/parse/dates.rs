@@ -65,7 +65,7 @@ pub fn weekday_named(key: &str) -> Option<Weekday> {
     WEEKDAYS.iter().find(|(name, _)| key.len() >= 3 && name.starts_with(key)).map(|&(_, day)| day)
 }
 
-fn weekday_name(day: Weekday) -> &'static str {
+pub fn weekday_name(day: Weekday) -> &'static str {
     WEEKDAYS[day.num_days_from_monday() as usize].0
 }
 

@@ -2,6 +2,8 @@
 //! Longer, more specific openers come first ("remind me about task 3"
 //! before "remind me to", "add tag work to task 2" before "add").
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 
 use super::{
@@ -11,13 +13,22 @@ use super::{
     dates::{named_day, take_when},
     fields::take_repeat,
     list::list_query,
-    status::{complete, delete, done_statement, mark, reopen, tagging, COMPLETE_VERBS, DELETE_VERBS, REOPEN_VERBS},
-    targets::target,
-    update::{change, make, move_to, remind_about, CHANGE_VERBS, MAKE_VERBS, MOVE_VERBS, REMIND_ABOUT, RENAME_VERBS},
-    words::{contains_word, fix_command_typo, key, starts_with_word, strip_polite, strip_prefix, words},
+    status::{
+        complete, delete, done_statement, mark, priority_statement, reopen, tagging, COMPLETE_VERBS, DELETE_VERBS,
+        REOPEN_VERBS,
+    },
+    targets::{reference, target},
+    update::{
+        change, make, move_to, remind_about, reminder_on_task, CHANGE_VERBS, MAKE_VERBS, MOVE_VERBS, REMINDER_ON_TASK,
+        REMIND_ABOUT, RENAME_VERBS,
+    },
+    words::{
+        contains_word, fix_command_typo, fix_swapped_letters, key, quotes, starts_with_word, strip_polite,
+        strip_prefix, strip_suffix, words,
+    },
 };
 use crate::chat::{
-    builtin::intent::{Clock, Intent, Verb},
+    builtin::intent::{Clock, Intent, Target, Verb},
     tools::args::ListTasks,
 };
 
@@ -54,6 +65,10 @@ pub fn read(cleaned: &str, clock: &Clock) -> Intent {
     }
     let polite = strip_polite(cleaned);
     let body = fix_command_typo(polite);
+    let body = match strip_prefix(&body, ADD_VERBS).or_else(|| strip_prefix(&body, &["remind"])) {
+        Some(_) => body,
+        None => Cow::Owned(fix_swapped_letters(&body).into_owned()),
+    };
     let body = body.as_ref();
     if body.is_empty() {
         return Intent::Unknown;
@@ -67,8 +82,14 @@ pub fn read(cleaned: &str, clock: &Clock) -> Intent {
 
 /// A message that opens with a command word.
 fn command(body: &str, clock: &Clock) -> Option<Intent> {
+    if let Some(intent) = show(body) {
+        return Some(intent);
+    }
     if let Some(rest) = strip_prefix(body, REMIND_ABOUT) {
         return Some(remind_about(rest, clock));
+    }
+    if let Some(intent) = strip_prefix(body, REMINDER_ON_TASK).and_then(|rest| reminder_on_task(rest, clock)) {
+        return Some(intent);
     }
     if let Some(rest) = strip_prefix(body, REMIND_PREFIXES) {
         return Some(add(rest, true, clock));
@@ -144,7 +165,7 @@ fn fallback(body: &str, clock: &Clock) -> Intent {
     if let Some(query) = query {
         return Intent::List(query);
     }
-    if let Some(intent) = done_statement(body) {
+    if let Some(intent) = done_statement(body).or_else(|| priority_statement(body)) {
         return intent;
     }
     if let Some(rest) = strip_prefix(body, NEED_PREFIXES) {
@@ -160,6 +181,58 @@ fn fallback(body: &str, clock: &Clock) -> Intent {
         return add(body, false, clock);
     }
     Intent::Unknown
+}
+
+/// Openers that ask for one task's details when a number, quotes or "it"
+/// follow ("show task 4"); "show my tasks" lists.
+const SHOW_OPENERS: &[&str] = &["show me", "show", "view", "open", "display", "what about", "how about"];
+/// Openers that ask for a task's details when what follows names one
+/// clearly ("tell me about the dentist task").
+const DETAIL_OPENERS: &[&str] = &[
+    "tell me more about",
+    "tell me about",
+    "more about",
+    "the details of",
+    "details of",
+    "details for",
+    "details on",
+    "describe",
+    "info on",
+    "information on",
+    "what's in",
+    "what is in",
+];
+/// Questions about one task: "what's task 2 about?", "is the bank call
+/// done?", "when is the dentist?".
+const ABOUT_OPENERS: &[&str] = &["what's", "what is", "whats"];
+const STATUS_QUESTIONS: &[&str] = &["is", "was", "are", "has"];
+const STATUS_WORDS: &[&str] =
+    &["done yet", "finished yet", "complete yet", "completed yet", "done", "finished", "complete", "completed"];
+const WHEN_OPENERS: &[&str] = &["when is", "when's", "whens", "when was"];
+
+/// A question about one task's details, status or date.
+fn show(body: &str) -> Option<Intent> {
+    let single = |rest: &str| match target(rest)? {
+        target @ (Target::Id(_) | Target::It) => Some(target),
+        Target::Name(name) if !quotes(rest).is_empty() => Some(Target::Name(name)),
+        _ => None,
+    };
+    if let Some(target) = strip_prefix(body, SHOW_OPENERS).and_then(single) {
+        return Some(Intent::Show(target));
+    }
+    if let Some(target) = strip_prefix(body, DETAIL_OPENERS).and_then(reference) {
+        return Some(Intent::Show(target));
+    }
+    if let Some(rest) = strip_prefix(body, ABOUT_OPENERS) {
+        let rest = strip_suffix(rest, &["about", "for"]).unwrap_or(rest);
+        return single(rest).map(Intent::Show);
+    }
+    if let Some(rest) = strip_prefix(body, STATUS_QUESTIONS).and_then(|rest| strip_suffix(rest, STATUS_WORDS)) {
+        return target(rest).map(Intent::Show);
+    }
+    let rest = strip_prefix(body, WHEN_OPENERS)?;
+    let rest = strip_suffix(rest, &["due", "happening", "scheduled"]).unwrap_or(rest);
+    target(rest).map(Intent::Show)
 }
 
 /// Openers of a note for a task that exists ("add a note to the rent task: ...").

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     chat::tools::args::ListTasks,
-    task::list::{DueFilter, Sort, StatusFilter},
+    task::list::{DueFilter, Order, Sort, StatusFilter},
 };
 
 /// First words of a question about the list.
@@ -288,16 +288,24 @@ pub fn filters(text: &str) -> ListTasks {
     } else {
         None
     };
-    let status = match due {
-        Some(DueFilter::Overdue | DueFilter::Today | DueFilter::Week) => Some(StatusFilter::Pending),
-        _ => named_status,
-    };
-    ListTasks {
-        status,
+    let sort = SORTS.iter().find(|(words, _)| contains_word(&lower, words)).map(|&(_, sort)| sort);
+    let query = ListTasks {
+        status: named_status,
         priority: priority.map(|priority| vec![priority]),
         tag: (!tags.is_empty()).then_some(tags),
         due,
-        sort: SORTS.iter().find(|(words, _)| contains_word(&lower, words)).map(|&(_, sort)| sort),
+        sort,
         ..ListTasks::default()
+    };
+    match (due, named_status) {
+        // "What did I finish this week?": done lately, not due lately. The
+        // list cannot filter on completion time; the latest come first.
+        (Some(DueFilter::Today | DueFilter::Week), Some(StatusFilter::Completed)) if !contains_word(&lower, "due") => {
+            ListTasks { due: None, sort: Some(Sort::Updated), order: Some(Order::Desc), ..query }
+        }
+        (Some(DueFilter::Overdue | DueFilter::Today | DueFilter::Week), _) => {
+            ListTasks { status: Some(StatusFilter::Pending), ..query }
+        }
+        _ => query,
     }
 }

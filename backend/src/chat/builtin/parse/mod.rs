@@ -9,7 +9,8 @@
 //!   repetition), taken out of a title;
 //! - [`clear`]: emptying a field ("clear the due date of task 2");
 //! - [`targets`]: which task a message means;
-//! - [`urdu`]: Urdu-script messages.
+//! - [`urdu`]: Urdu-script messages, with [`urdu_planning`] for their dates,
+//!   times, priorities and tags.
 
 mod add;
 mod answers;
@@ -22,6 +23,7 @@ mod status;
 mod targets;
 mod update;
 mod urdu;
+mod urdu_planning;
 mod words;
 
 #[cfg(test)]
@@ -34,7 +36,7 @@ pub fn parse(text: &str, clock: &Clock) -> Parsed {
     let cleaned = words::clean(text);
     let language = language_of(&cleaned);
     let intent = match language {
-        Language::Urdu => urdu::read(&cleaned),
+        Language::Urdu => urdu::read(&cleaned, clock),
         Language::English => english::read(&cleaned, clock),
     };
     Parsed { intent, language }

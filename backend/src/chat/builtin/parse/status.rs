@@ -3,9 +3,9 @@
 //! "Delete all completed tasks", "Tag task 2 with work".
 
 use super::{
-    fields::tag_of,
+    fields::{tag_of, take_priority},
     list::{bulk_search, filters},
-    targets::target,
+    targets::{reference, target},
     update::priority_update,
     words::{key, starts_with_word, strip_prefix, strip_suffix, words},
 };
@@ -52,7 +52,7 @@ pub const COMPLETE_VERBS: &[&str] = &[
     "resolve",
 ];
 pub const REOPEN_VERBS: &[&str] =
-    &["reopen", "re-open", "unmark", "uncomplete", "un-complete", "undo", "restore", "unfinish"];
+    &["reopen", "re-open", "unmark", "uncomplete", "un-complete", "undo", "restore", "unfinish", "uncheck", "untick"];
 const DONE_WORDS: &[&str] =
     &["complete", "completed", "done", "finished", "as complete", "as completed", "as done", "as finished", "off"];
 const NOT_DONE_WORDS: &[&str] = &[
@@ -75,6 +75,23 @@ const NOT_DONE_WORDS: &[&str] = &[
     "as to do",
     "unfinished",
     "as unfinished",
+];
+/// "... isn't done": a statement that a task is not complete (yet).
+const NOT_DONE_STATEMENTS: &[&str] = &[
+    "is not done yet",
+    "is not done",
+    "isn't done yet",
+    "isn't done",
+    "not done yet",
+    "not done",
+    "is not finished",
+    "isn't finished",
+    "not finished",
+    "is not complete",
+    "isn't complete",
+    "not complete",
+    "is still open",
+    "is still pending",
 ];
 /// "... is done": a statement that a task is complete.
 const DONE_STATEMENTS: &[&str] = &["is done", "is finished", "is complete", "is completed", "are done", "done"];
@@ -107,8 +124,26 @@ pub fn complete(rest: &str) -> Intent {
 
 /// "the groceries task is done".
 pub fn done_statement(body: &str) -> Option<Intent> {
+    // "it's not done", "that's not finished yet": reopen it.
+    if let Some(task) = strip_suffix(body, NOT_DONE_STATEMENTS) {
+        let task = task.trim_end_matches("'s");
+        return Some(target_or(task, Verb::Reopen, Intent::Reopen));
+    }
     let task = strip_suffix(body, DONE_STATEMENTS)?;
     Some(target_or(task, Verb::Complete, Intent::Complete))
+}
+
+/// "task 5 is urgent", "the rent one is high priority now": a change of
+/// priority, said as a statement about a task the words clearly name.
+pub fn priority_statement(body: &str) -> Option<Intent> {
+    let at = body.to_ascii_lowercase().find(" is ")?;
+    let target = reference(&body[..at])?;
+    let mut level = words(&body[at + 4..]);
+    let priority = take_priority(&mut level, true)?;
+    level
+        .iter()
+        .all(|word| ["now", "very", "really", "a"].contains(&word.key.as_str()))
+        .then(|| Intent::Update { target, changes: UpdateTask { priority: Some(priority), ..UpdateTask::default() } })
 }
 
 pub fn reopen(rest: &str) -> Intent {

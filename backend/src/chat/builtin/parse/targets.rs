@@ -79,6 +79,12 @@ pub fn target(raw: &str) -> Option<Target> {
     if let Some(id) = task_number(text) {
         return Some(Target::Id(id));
     }
+    // "task -1", "#0": numbers no task has, which the answer says, rather
+    // than words to look for in titles.
+    let number = strip_prefix(text, &["task", "#", "number"]).unwrap_or(text).trim_start_matches('#');
+    if let Some(id) = number.trim().parse::<i64>().ok().filter(|id| *id <= 0) {
+        return Some(Target::Id(id));
+    }
     if let Some(ids) = task_numbers(text) {
         return Some(Target::Ids(ids));
     }

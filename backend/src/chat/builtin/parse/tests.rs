@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use super::parse;
 use crate::chat::builtin::intent::{Choice, Clock, Intent, Language, Parsed, Target, Verb};
 use crate::chat::tools::args::{AddTask, Clearable, ListTasks, UpdateTask};
-use crate::task::list::{DueFilter, Sort, StatusFilter};
+use crate::task::list::{DueFilter, Order, Sort, StatusFilter};
 use crate::task::{Priority, Recurrence};
 
 mod english;

@@ -25,12 +25,18 @@ pub const CHANGE_VERBS: &[&str] = &["change", "update", "edit", "modify", "set",
 /// Verbs whose new value is always the title.
 pub const RENAME_VERBS: &[&str] = &["rename", "retitle", "reword"];
 /// Verbs that change the due date.
-pub const MOVE_VERBS: &[&str] = &["move", "reschedule", "postpone", "push back", "push", "delay", "defer", "shift"];
+pub const MOVE_VERBS: &[&str] =
+    &["move", "reschedule", "postpone", "push back", "push", "delay", "defer", "shift", "snooze", "bump"];
 /// Verbs that change whatever the words after the task say ("make task 2 urgent").
 pub const MAKE_VERBS: &[&str] = &["make", "prioritize", "prioritise"];
 /// Openers of a reminder for a task that exists.
 pub const REMIND_ABOUT: &[&str] =
     &["remind me about", "remind me of", "set a reminder for", "add a reminder for", "set a reminder on"];
+/// Openers of a reminder that name a task that exists only when what follows
+/// clearly names one ("add a reminder to the rent task for 8am"); otherwise
+/// they add a task ("add a reminder to call mom").
+pub const REMINDER_ON_TASK: &[&str] =
+    &["add a reminder to", "add reminder to", "add a reminder on", "put a reminder on"];
 
 /// Which part of a task a change names.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -289,6 +295,14 @@ pub fn make(verb: &str, rest: &str, clock: &Clock) -> Option<Intent> {
 }
 
 /// "remind me about task 3 tomorrow at 9".
+/// "add a reminder to <task> <when>", when `rest` clearly names a task.
+pub fn reminder_on_task(rest: &str, clock: &Clock) -> Option<Intent> {
+    let mut rest_words = words(rest);
+    take_when(&mut rest_words, clock);
+    reference(&join(&rest_words))?;
+    Some(remind_about(rest, clock))
+}
+
 pub fn remind_about(rest: &str, clock: &Clock) -> Intent {
     fields_update(rest, Some(Field::Remind), false, clock)
         .filter(|intent| matches!(intent, Intent::Update { changes, .. } if changes.remind_at.is_some()))

@@ -2,17 +2,21 @@
 //! the verb last ("کام 3 مکمل کریں", task 3 complete do), so the verb is
 //! looked for at the end first, then at the start ("شامل کریں: دودھ خریدنا").
 //!
-//! Dates in Urdu are not read ("کل" is both yesterday and tomorrow).
+//! Dates, times, priorities and tags are read by [`super::urdu_planning`].
 
 use super::{
     targets::{choice, task_number},
+    urdu_planning::{take_planning, Part, Planning},
     words::{key, quotes, strip_prefix, strip_suffix},
 };
 use crate::chat::{
-    builtin::intent::{Choice, Intent, Target, Verb},
+    builtin::intent::{Choice, Clock, Intent, Target, Verb},
     tools::args::{AddTask, ListTasks, UpdateTask},
 };
-use crate::task::list::StatusFilter;
+use crate::task::{
+    list::{DueFilter, StatusFilter},
+    Priority,
+};
 
 const YES: &[&str] =
     &["ہاں", "جی ہاں", "جی", "ٹھیک ہے", "ٹھیک", "ضرور", "بالکل", "ہاں جی", "اوکے", "کر دیں", "ہاں کر دیں"];
@@ -81,16 +85,35 @@ const UPDATE_VERBS: &[&str] = &[
 
 /// Words around a title or a task's name that are not part of it.
 const FILLERS_BEFORE: &[&str] = &["ایک نیا کام", "ایک کام", "نیا کام", "کام", "ٹاسک", "مجھے", "میرے لیے", "کہ", "نمبر"];
-const FILLERS_AFTER: &[&str] =
-    &["والا کام", "والے کام", "والا", "والی", "کا کام", "کا", "کام", "کو", "میری فہرست میں", "فہرست میں", "نمبر"];
+const FILLERS_AFTER: &[&str] = &[
+    "والا کام",
+    "والے کام",
+    "والا",
+    "والی",
+    "کا کام",
+    "کا",
+    "یہ کام",
+    "کام",
+    "کو",
+    "میری فہرست میں",
+    "فہرست میں",
+    "نمبر",
+    "یہ",
+];
 const IT_WORDS: &[&str] = &["یہ", "اسے", "اس کو", "وہ", "یہ کام", "وہ کام"];
 
+/// The stem of "remind" ("یاد دلانا", "یاد دلائیں", "یاد دلا دیں").
+const REMIND_STEM: &str = "یاد دلا";
+
 const ALL_WORDS: &[&str] = &["تمام", "سارے", "سب"];
+/// "Overdue": late, past their date.
+const OVERDUE_WORDS: &[&str] = &["تاخیر", "گزر", "لیٹ"];
+const WEEK_WORDS: &[&str] = &["اس ہفتے", "اس ہفتہ", "ہفتے بھر"];
 const PENDING_WORDS: &[&str] = &["باقی", "زیر التوا", "نامکمل", "بقایا"];
 const DONE_WORD: &str = "مکمل";
 
-/// What `cleaned` (an Urdu message) asks for.
-pub fn read(cleaned: &str) -> Intent {
+/// What `cleaned` (an Urdu message) asks for, at `clock`.
+pub fn read(cleaned: &str, clock: &Clock) -> Intent {
     let whole = key(cleaned);
     let whole = whole.as_str();
     let answer = |list: &[&str]| list.contains(&whole);
@@ -116,7 +139,7 @@ pub fn read(cleaned: &str) -> Intent {
     while let Some(rest) = strip_prefix(body, POLITE).or_else(|| strip_suffix(body, POLITE)) {
         body = rest.trim();
     }
-    read_command(body)
+    read_command(body, clock)
 }
 
 fn urdu_choice(whole: &str) -> Option<Choice> {
@@ -136,20 +159,25 @@ fn without_verb<'a>(text: &'a str, verbs: &[&str]) -> Option<&'a str> {
     strip_suffix(text, verbs).or_else(|| strip_prefix(text, verbs)).or_else(|| verbs.contains(&text).then_some(""))
 }
 
-fn read_command(body: &str) -> Intent {
-    // "ایک کام شامل کریں: دودھ خریدنا": the verb, a colon, the title.
+fn read_command(body: &str, clock: &Clock) -> Intent {
+    let remind = body.contains(REMIND_STEM);
+    // "ایک کام شامل کریں: دودھ خریدنا": the verb, a colon, the title; the
+    // words before the colon may say when ("کل کے لیے ایک کام شامل کریں: ...").
     if let Some((before, after)) = body.split_once(':') {
         let before = before.trim();
-        if without_verb(before, ADD_VERBS).is_some() || strip_prefix(before, ADD_OPENERS).is_some() {
-            return add(after);
+        if let Some(context) = without_verb(before, ADD_VERBS).or_else(|| strip_prefix(before, ADD_OPENERS)) {
+            return add(context, after, remind, clock);
         }
     }
     // "کام شامل کرو سبزی لانا": "task", the verb, then the title.
     if let Some(rest) = strip_prefix(body, &["ایک کام", "کام"]).and_then(|rest| strip_prefix(rest.trim(), ADD_VERBS))
     {
         if !rest.trim().is_empty() {
-            return add(rest);
+            return add("", rest, remind, clock);
         }
+    }
+    if let Some(intent) = priority_change(body) {
+        return intent;
     }
     if let Some(rest) = without_verb(body, UPDATE_VERBS) {
         return update(rest);
@@ -164,22 +192,86 @@ fn read_command(body: &str) -> Intent {
         return target(rest).map_or(Intent::Incomplete(Verb::Reopen), Intent::Reopen);
     }
     if let Some(rest) = without_verb(body, LIST_VERBS) {
-        return Intent::List(filters(rest));
+        return list(rest, clock);
     }
     if let Some(rest) = strip_prefix(body, ADD_OPENERS) {
-        return add(rest);
+        return add("", rest, remind, clock);
     }
     if let Some(rest) = without_verb(body, ADD_VERBS) {
-        return add(rest);
+        return add("", rest, remind, clock);
     }
     if let Some(rest) = strip_suffix(body, COMPLETE_VERBS).or_else(|| COMPLETE_VERBS.contains(&body).then_some("")) {
         return target(rest).map_or(Intent::Incomplete(Verb::Complete), Intent::Complete);
     }
     // "کون سے کام باقی ہیں", "مکمل کام", "تمام کام": questions about the list.
     if body.split(' ').any(|word| word == "کام" || word == "کاموں") {
-        return Intent::List(filters(body));
+        return list(body, clock);
     }
     Intent::Unknown
+}
+
+/// A question about the list: its status words, a day ("آج کے کام", "کل
+/// کے کام"), "overdue", "this week", a priority or a tag.
+fn list(text: &str, clock: &Clock) -> Intent {
+    let mut query = filters(text);
+    let has = |words: &[&str]| words.iter().any(|word| text.contains(word));
+    if has(OVERDUE_WORDS) {
+        query.due = Some(DueFilter::Overdue);
+    } else if has(WEEK_WORDS) {
+        query.due = Some(DueFilter::Week);
+    }
+    let mut planning = Planning::default();
+    take_planning(text, Part::Question, clock, &mut planning);
+    if planning.priority.is_some() {
+        query.priority = planning.priority.map(|priority| vec![priority]);
+    }
+    if !planning.tags.is_empty() {
+        query.tag = Some(planning.tags);
+    }
+    if query.due.is_some() {
+        return Intent::List(ListTasks { status: query.status.or(Some(StatusFilter::Pending)), ..query });
+    }
+    let Some(due) = planning.due_at else { return Intent::List(query) };
+    let day = due.date_naive();
+    if day == clock.now.with_timezone(&clock.zone).date_naive() {
+        let status = query.status.or(Some(StatusFilter::Pending));
+        return Intent::List(ListTasks { status, due: Some(DueFilter::Today), ..query });
+    }
+    Intent::ListDay { query, day }
+}
+
+/// Verbs of "make it ..." ("کام 3 کو اہم بنائیں", "کام 3 کی ترجیح زیادہ کر دیں").
+const MAKE_VERBS: &[&str] = &["بنائیں", "بنا دیں", "بناؤ", "بنا دو", "کریں", "کر دیں", "کرو", "کر دو"];
+const PRIORITY: &str = "ترجیح";
+/// Priority levels by name; the two-word ones first.
+const LEVELS: &[(&str, Priority)] = &[
+    ("غیر اہم", Priority::Low),
+    ("کم اہم", Priority::Low),
+    ("زیادہ", Priority::High),
+    ("اعلیٰ", Priority::High),
+    ("اعلی", Priority::High),
+    ("اونچی", Priority::High),
+    ("اہم", Priority::High),
+    ("فوری", Priority::High),
+    ("ضروری", Priority::High),
+    ("درمیانی", Priority::Medium),
+    ("عام", Priority::Medium),
+    ("کم", Priority::Low),
+];
+
+/// "کام 3 کو اہم بنائیں" (make task 3 important), "کام 3 کی ترجیح زیادہ
+/// کر دیں" (raise task 3's priority): a change of priority, never a new task.
+fn priority_change(body: &str) -> Option<Intent> {
+    let rest = strip_suffix(body, MAKE_VERBS)?;
+    let (task, level) = match rest.split_once(&format!(" کی {PRIORITY} ")) {
+        Some(split) => split,
+        None => rest.rsplit_once(" کو ")?,
+    };
+    let level = level.trim();
+    let level = strip_suffix(level, &[PRIORITY]).or_else(|| strip_prefix(level, &[PRIORITY])).unwrap_or(level).trim();
+    let &(_, priority) = LEVELS.iter().find(|(name, _)| *name == level)?;
+    let changes = UpdateTask { priority: Some(priority), ..UpdateTask::default() };
+    Some(Intent::Update { target: target(task)?, changes })
 }
 
 /// Status words of a list question.
@@ -211,18 +303,38 @@ fn core(text: &str) -> &str {
     }
 }
 
-fn add(rest: &str) -> Intent {
-    // "ایک کام شامل کریں: دودھ خریدنا": the title follows the colon.
+/// An add of `rest` (the title, and the words that plan it); `context`
+/// holds more such words that are not the title ("کل کے لیے ایک اہم کام"
+/// before a colon). `remind`: remind at the due time.
+fn add(context: &str, rest: &str, remind: bool, clock: &Clock) -> Intent {
+    let mut planning = Planning::default();
+    take_planning(context, Part::Around, clock, &mut planning);
+    // A quoted title is the title as typed; a colon puts it after itself.
     let title = match (quotes(rest).first(), rest.split_once(':')) {
-        (Some(quoted), _) => quoted.inner,
-        (None, Some((_, after))) if !after.trim().is_empty() => after,
-        _ => rest,
+        (Some(quoted), _) => {
+            let around = format!("{} {}", &rest[..quoted.start], &rest[quoted.end..]);
+            take_planning(&around, Part::Around, clock, &mut planning);
+            quoted.inner.to_string()
+        }
+        (None, Some((before, after))) if !after.trim().is_empty() => {
+            take_planning(before, Part::Around, clock, &mut planning);
+            take_planning(after, Part::Title, clock, &mut planning)
+        }
+        _ => take_planning(rest, Part::Title, clock, &mut planning),
     };
-    let title = core(title);
+    let title = core(&title);
     if title.is_empty() || FILLERS_BEFORE.contains(&title) {
         return Intent::Incomplete(Verb::Add);
     }
-    Intent::Add { task: AddTask { title: title.to_string(), ..AddTask::default() }, then_complete: false }
+    let task = AddTask {
+        title: title.to_string(),
+        priority: planning.priority,
+        tags: (!planning.tags.is_empty()).then_some(planning.tags),
+        due_at: planning.due_at,
+        remind_at: planning.due_at.filter(|_| remind),
+        ..AddTask::default()
+    };
+    Intent::Add { task, then_complete: false }
 }
 
 /// "کام 3", "میٹنگ والا کام", "یہ".

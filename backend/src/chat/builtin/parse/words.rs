@@ -18,6 +18,7 @@ const POLITE_PREFIXES: &[&str] = &[
     "um",
     "wait",
     "sorry",
+    "oops",
     "pls",
     "plz",
     "kindly",
@@ -45,6 +46,8 @@ const POLITE_PREFIXES: &[&str] = &[
     "i'd like you to",
     "i would like you to",
     "i need you to",
+    "be so kind as to",
+    "be kind enough to",
     "go ahead and",
     "assistant",
     "i want to",
@@ -53,8 +56,23 @@ const POLITE_PREFIXES: &[&str] = &[
     "let's",
     "lets",
 ];
-const POLITE_SUFFIXES: &[&str] =
-    &["please", "for me", "thanks", "thank you", "thx", "now", "asap", "if you can", "if you could"];
+const POLITE_SUFFIXES: &[&str] = &[
+    "please",
+    "for me",
+    "thanks",
+    "thank you",
+    "thx",
+    "now",
+    "asap",
+    "if you can",
+    "if you could",
+    "thank you so much",
+    "thanks so much",
+    "thanks a lot",
+    "thank you very much",
+    "much appreciated",
+    "cheers",
+];
 
 /// The command words a typo is forgiven in (only as a message's first word;
 /// titles are never corrected). "make" and "set" are left out: "take" and
@@ -133,7 +151,7 @@ pub fn strip_polite(text: &str) -> &str {
             continue;
         }
         if let Some(rest) = strip_suffix(body, POLITE_SUFFIXES) {
-            body = rest.trim_end_matches([',', ' ', '.', '!']);
+            body = rest.trim_end_matches([',', ' ', '.', '!', '?']);
             continue;
         }
         return body;
@@ -249,6 +267,42 @@ pub fn fix_command_typo(text: &str) -> Cow<'_, str> {
     match COMMAND_WORDS.iter().find(close) {
         Some(word) => Cow::Owned(format!("{word}{}", &text[end..])),
         None => Cow::Borrowed(text),
+    }
+}
+
+/// Words whose letters typed out of order are forgiven after a command
+/// word ("show my taks", "mark task 3 as compelte").
+const SWAPPED_WORDS: &[&str] = &["task", "tasks", "complete", "completed"];
+
+/// `text` with [`SWAPPED_WORDS`] typed with letters out of order put
+/// right, after the first word. Not for adding: titles are never corrected.
+pub fn fix_swapped_letters(text: &str) -> Cow<'_, str> {
+    let sorted = |word: &str| {
+        let mut letters: Vec<char> = word.chars().collect();
+        letters.sort_unstable();
+        letters
+    };
+    let mut changed = false;
+    let fixed: Vec<&str> = text
+        .split(' ')
+        .enumerate()
+        .map(|(at, word)| {
+            let lower = word.to_ascii_lowercase();
+            let right =
+                SWAPPED_WORDS.iter().find(|right| at > 0 && lower != **right && sorted(&lower) == sorted(right));
+            match right {
+                Some(right) => {
+                    changed = true;
+                    *right
+                }
+                None => word,
+            }
+        })
+        .collect();
+    if changed {
+        Cow::Owned(fixed.join(" "))
+    } else {
+        Cow::Borrowed(text)
     }
 }
 

@@ -538,3 +538,64 @@ fn reads_short_answers() {
         &karachi(),
     );
 }
+
+/// Phrasings from a user trial that were misread: each once changed the
+/// wrong thing, added a task instead of changing one, or missed the point.
+#[test]
+fn reads_phrasings_from_user_trials() {
+    let remind = |text: &str| UpdateTask { remind_at: at(text), ..UpdateTask::default() };
+    let show = |target| en(Intent::Show(target));
+    check(
+        vec![
+            // A reminder for a task that exists changes it; for a new one, adds.
+            ("add a reminder to the rent task for tomorrow 8am", update(name("rent"), remind("2026-11-19T08:00:00+05:00"))),
+            ("add a reminder to call mom tomorrow at 5pm", add_due("Call mom", "2026-11-19T17:00:00+05:00")),
+            ("snooze the report until tomorrow", update(name("report"), due_change("2026-11-19T23:59:00+05:00"))),
+            ("snooze task 3 to friday", update(Target::Id(3), due_change("2026-11-20T23:59:00+05:00"))),
+            (
+                "Hi! Could you please be so kind as to add a task for me to pick up the dry cleaning on Thursday afternoon? Thank you so much!",
+                add_due("Pick up the dry cleaning", "2026-11-19T15:00:00+05:00"),
+            ),
+            (
+                "add pay internet bill on the 5th of every month",
+                add_full("Pay internet bill", |task| {
+                    task.due_at = at("2026-12-05T23:59:00+05:00");
+                    task.recurrence = Some(Recurrence::Monthly);
+                }),
+            ),
+            ("pls ad a tsk to email the landlord", add("Email the landlord")),
+            // Done lately, not due lately.
+            (
+                "what did I finish this week?",
+                list_with(|query| {
+                    query.status = Some(StatusFilter::Completed);
+                    query.sort = Some(Sort::Updated);
+                    query.order = Some(Order::Desc);
+                }),
+            ),
+            // One task's details; a question never completes anything.
+            ("is the bank call done?", show(name("bank call"))),
+            ("show task 13", show(Target::Id(13))),
+            ("show me task 4", show(Target::Id(4))),
+            ("show it", show(Target::It)),
+            ("what's task 2 about?", show(Target::Id(2))),
+            ("tell me about task 1", show(Target::Id(1))),
+            ("details of task 1", show(Target::Id(1))),
+            ("tell me about the dentist task", show(name("dentist"))),
+            ("when is the dentist?", show(name("dentist"))),
+            ("show my tasks", list(ListTasks::default())),
+            // Numbers no task has are numbers, not words to look for.
+            ("delete task -1", en(Intent::Delete(Target::Id(-1)))),
+            ("show my taks", list(ListTasks::default())),
+            ("mark taks 3 as compelte", en(Intent::Complete(Target::Id(3)))),
+            ("actually it's not done", en(Intent::Reopen(Target::It))),
+            ("the report isn't done yet", en(Intent::Reopen(name("report")))),
+            ("uncheck task 8", en(Intent::Reopen(Target::Id(8)))),
+            ("oops, reopen it", en(Intent::Reopen(Target::It))),
+            ("task 5 is urgent", update(Target::Id(5), priority(Priority::High))),
+            ("the rent one is high priority now", update(name("rent"), priority(Priority::High))),
+            ("buy urgent milk", en(Intent::Unknown)),
+        ],
+        &karachi(),
+    );
+}

@@ -10,6 +10,88 @@ fn ur_add(title: &str) -> Parsed {
     ur(Intent::Add { task: AddTask { title: title.into(), ..AddTask::default() }, then_complete: false })
 }
 
+fn ur_planned(title: &str, due: Option<&str>, priority: Option<Priority>, tags: &[&str], remind: bool) -> Parsed {
+    let due_at = due.and_then(at);
+    let tags = (!tags.is_empty()).then(|| tags.iter().map(|tag| tag.to_string()).collect());
+    let task = AddTask {
+        title: title.into(),
+        due_at,
+        remind_at: due_at.filter(|_| remind),
+        priority,
+        tags,
+        ..AddTask::default()
+    };
+    ur(Intent::Add { task, then_complete: false })
+}
+
+/// Days, times, priorities and tags in Urdu, on Wednesday 18 November 2026
+/// at 15:00 in Karachi.
+#[test]
+fn reads_urdu_planning() {
+    let planned = |title, due| ur_planned(title, Some(due), None, &[], false);
+    let plain = |title| ur_planned(title, None, None, &[], false);
+    let pending = |due| ListTasks { status: Some(StatusFilter::Pending), due: Some(due), ..ListTasks::default() };
+    let high = ListTasks { priority: Some(vec![Priority::High]), ..ListTasks::default() };
+    let high_priority = UpdateTask { priority: Some(Priority::High), ..UpdateTask::default() };
+    check(
+        vec![
+            ("کل صبح 9 بجے کرایہ ادا کرنا شامل کریں", planned("کرایہ ادا کرنا", "2026-11-19T09:00:00+05:00")),
+            ("ایک کام شامل کریں: جمعہ کو شام 5 بجے بینک جانا", planned("بینک جانا", "2026-11-20T17:00:00+05:00")),
+            ("ایک کام شامل کریں: پرسوں دوپہر 2 بجے درزی", planned("درزی", "2026-11-20T14:00:00+05:00")),
+            ("کل کے لیے ایک کام شامل کریں: رپورٹ بھیجنا", planned("رپورٹ بھیجنا", "2026-11-19T23:59:00+05:00")),
+            ("ساڑھے 5 بجے چائے بنانا شامل کریں", planned("چائے بنانا", "2026-11-18T17:30:00+05:00")),
+            ("پیر کو پونے 10 بجے میٹنگ شامل کریں", planned("میٹنگ", "2026-11-23T09:45:00+05:00")),
+            ("کل رات 12 بجے تک فارم جمع کرنا شامل کریں", planned("فارم جمع کرنا", "2026-11-20T00:00:00+05:00")),
+            (
+                "مجھے کل رات 8 بجے دوا لینا یاد دلانا",
+                ur_planned("دوا لینا", Some("2026-11-19T20:00:00+05:00"), None, &[], true),
+            ),
+            (
+                "فوری کام شامل کریں: بل ادا کرنا #گھر",
+                ur_planned("بل ادا کرنا", None, Some(Priority::High), &["گھر"], false),
+            ),
+            (
+                "اعلیٰ ترجیح کے ساتھ کام شامل کریں: ٹیکس فائل کرنا",
+                ur_planned("ٹیکس فائل کرنا", None, Some(Priority::High), &[], false),
+            ),
+            // Days and numbers that belong to the title stay in it.
+            ("2 کلو دودھ خریدنا شامل کریں", plain("2 کلو دودھ خریدنا")),
+            ("جمعہ کی نماز شامل کریں", plain("جمعہ کی نماز")),
+            ("آج کا اخبار پڑھنا شامل کریں", plain("آج کا اخبار پڑھنا")),
+            ("اہم دستاویزات جمع کرنا شامل کریں", plain("اہم دستاویزات جمع کرنا")),
+            ("آج کے کام دکھائیں", ur(Intent::List(pending(DueFilter::Today)))),
+            ("کون سے کام تاخیر سے ہیں؟", ur(Intent::List(pending(DueFilter::Overdue)))),
+            ("اس ہفتے کے کام دکھائیں", ur(Intent::List(pending(DueFilter::Week)))),
+            (
+                "کل کے کام دکھائیں",
+                ur(Intent::ListDay { query: ListTasks::default(), day: "2026-11-19".parse().unwrap() }),
+            ),
+            ("اہم کام دکھائیں", ur(Intent::List(high))),
+            (
+                "کل صبح 9 بجے ڈاکٹر کے پاس جانا ہے، یہ کام شامل کریں",
+                planned("ڈاکٹر کے پاس جانا ہے", "2026-11-19T09:00:00+05:00"),
+            ),
+            (
+                "کل شام 5 بجے: بجلی کا بل ادا کرنا شامل کریں",
+                planned("بجلی کا بل ادا کرنا", "2026-11-19T17:00:00+05:00"),
+            ),
+            ("آج کا کام شامل کریں: رپورٹ بھیجنا", planned("رپورٹ بھیجنا", "2026-11-18T23:59:00+05:00")),
+            ("کام شامل کریں: بل ادا کرنا کل", planned("بل ادا کرنا", "2026-11-19T23:59:00+05:00")),
+            // A change of priority is never a new task.
+            ("کام 3 کو اہم بنائیں", ur(Intent::Update { target: Target::Id(3), changes: high_priority.clone() })),
+            ("کام 3 کی ترجیح زیادہ کر دیں", ur(Intent::Update { target: Target::Id(3), changes: high_priority })),
+            ("کام 3 کو مکمل کریں", ur(Intent::Complete(Target::Id(3)))),
+            (
+                "میرے زیادہ ترجیح والے کام دکھائیں",
+                ur(Intent::List(ListTasks { priority: Some(vec![Priority::High]), ..ListTasks::default() })),
+            ),
+            // "کل" alone is also "in all".
+            ("کل کتنے کام ہیں", ur(Intent::List(ListTasks::default()))),
+        ],
+        &karachi(),
+    );
+}
+
 #[test]
 fn reads_urdu() {
     let rename = |target, text: &str| {
