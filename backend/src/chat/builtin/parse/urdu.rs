@@ -6,17 +6,14 @@
 
 use super::{
     targets::{choice, task_number},
-    urdu_planning::{take_planning, Part, Planning},
+    urdu_planning::{level_named, take_planning, Part, Planning, PRIORITY},
     words::{key, quotes, strip_prefix, strip_suffix},
 };
 use crate::chat::{
     builtin::intent::{Choice, Clock, Intent, Target, Verb},
     tools::args::{AddTask, ListTasks, UpdateTask},
 };
-use crate::task::{
-    list::{DueFilter, StatusFilter},
-    Priority,
-};
+use crate::task::list::{DueFilter, StatusFilter};
 
 const YES: &[&str] =
     &["ہاں", "جی ہاں", "جی", "ٹھیک ہے", "ٹھیک", "ضرور", "بالکل", "ہاں جی", "اوکے", "کر دیں", "ہاں کر دیں"];
@@ -242,23 +239,6 @@ fn list(text: &str, clock: &Clock) -> Intent {
 
 /// Verbs of "make it ..." ("کام 3 کو اہم بنائیں", "کام 3 کی ترجیح زیادہ کر دیں").
 const MAKE_VERBS: &[&str] = &["بنائیں", "بنا دیں", "بناؤ", "بنا دو", "کریں", "کر دیں", "کرو", "کر دو"];
-const PRIORITY: &str = "ترجیح";
-/// Priority levels by name; the two-word ones first.
-const LEVELS: &[(&str, Priority)] = &[
-    ("غیر اہم", Priority::Low),
-    ("کم اہم", Priority::Low),
-    ("زیادہ", Priority::High),
-    ("اعلیٰ", Priority::High),
-    ("اعلی", Priority::High),
-    ("اونچی", Priority::High),
-    ("اہم", Priority::High),
-    ("فوری", Priority::High),
-    ("ضروری", Priority::High),
-    ("درمیانی", Priority::Medium),
-    ("عام", Priority::Medium),
-    ("کم", Priority::Low),
-];
-
 /// "کام 3 کو اہم بنائیں" (make task 3 important), "کام 3 کی ترجیح زیادہ
 /// کر دیں" (raise task 3's priority): a change of priority, never a new task.
 fn priority_change(body: &str) -> Option<Intent> {
@@ -269,7 +249,7 @@ fn priority_change(body: &str) -> Option<Intent> {
     };
     let level = level.trim();
     let level = strip_suffix(level, &[PRIORITY]).or_else(|| strip_prefix(level, &[PRIORITY])).unwrap_or(level).trim();
-    let &(_, priority) = LEVELS.iter().find(|(name, _)| *name == level)?;
+    let priority = level_named(level)?;
     let changes = UpdateTask { priority: Some(priority), ..UpdateTask::default() };
     Some(Intent::Update { target: target(task)?, changes })
 }

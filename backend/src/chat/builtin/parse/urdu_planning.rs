@@ -52,14 +52,22 @@ const PARTS_OF_DAY: &[(&str, u32, bool)] =
 const FRACTIONS: &[(&str, i64)] = &[("ساڑھے", 30), ("سوا", 15), ("پونے", -15)];
 const OCLOCK: &str = "بجے";
 
-const PRIORITY_PHRASES: &[(&str, Priority)] = &[
-    ("اعلیٰ ترجیح", Priority::High),
-    ("اعلی ترجیح", Priority::High),
-    ("زیادہ ترجیح", Priority::High),
-    ("اہم ترجیح", Priority::High),
-    ("درمیانی ترجیح", Priority::Medium),
-    ("عام ترجیح", Priority::Medium),
-    ("کم ترجیح", Priority::Low),
+/// "Priority": after a level ("اعلیٰ ترجیح", high priority).
+pub const PRIORITY: &str = "ترجیح";
+/// Priority levels by name; the two-word ones first.
+pub const LEVELS: &[(&str, Priority)] = &[
+    ("غیر اہم", Priority::Low),
+    ("کم اہم", Priority::Low),
+    ("زیادہ", Priority::High),
+    ("اعلیٰ", Priority::High),
+    ("اعلی", Priority::High),
+    ("اونچی", Priority::High),
+    ("اہم", Priority::High),
+    ("فوری", Priority::High),
+    ("ضروری", Priority::High),
+    ("درمیانی", Priority::Medium),
+    ("عام", Priority::Medium),
+    ("کم", Priority::Low),
 ];
 /// Words that mean high priority before "کام" ("ایک فوری کام"), or outside
 /// the title when the title follows a colon.
@@ -126,9 +134,14 @@ pub fn take_planning(text: &str, part: Part, clock: &Clock, planning: &mut Plann
     words.join(" ")
 }
 
+/// The level `text` names ("زیادہ", "کم اہم").
+pub fn level_named(text: &str) -> Option<Priority> {
+    LEVELS.iter().find(|(name, _)| *name == text).map(|&(_, priority)| priority)
+}
+
 fn take_priority(words: &mut Vec<&str>, outside_title: bool, planning: &mut Planning) {
-    for (phrase, priority) in PRIORITY_PHRASES {
-        let phrase: Vec<&str> = phrase.split(' ').collect();
+    for (level, priority) in LEVELS {
+        let phrase: Vec<&str> = level.split(' ').chain([PRIORITY]).collect();
         if let Some(at) = words.windows(phrase.len()).position(|window| window == phrase.as_slice()) {
             let mut end = at + phrase.len();
             // "اعلیٰ ترجیح کے ساتھ": with high priority.
