@@ -339,6 +339,25 @@ async fn questions_and_reminders_change_only_what_they_name(store: Store) {
     let reminded = task(&app, &user, rent).await;
     assert_eq!(local(&reminded["remind_at"]).naive_local(), (today() + Days::new(1)).and_hms_opt(8, 0, 0).unwrap());
     assert_eq!(app.list_tasks(&user, "all").await.len(), 3, "no task added");
+    // Relative to the due time (tomorrow 09:00).
+    let reply = say(&app, &user, None, "remind me about the rent task 2 hours before it's due").await;
+    assert_eq!(tools(&reply).last(), Some(&"update_task"), "{reply}");
+    let reminded = task(&app, &user, rent).await;
+    assert_eq!(local(&reminded["remind_at"]).naive_local(), (today() + Days::new(1)).and_hms_opt(7, 0, 0).unwrap());
+
+    // Without "task", the exact title decides: a reminder on it, no twin.
+    let meeting = created_id(&say(&app, &user, None, "Add team meeting tomorrow at 10am").await);
+    let reply = say(&app, &user, None, "add a reminder to the team meeting for tomorrow 9:30am").await;
+    assert_eq!(tools(&reply).last(), Some(&"update_task"), "{reply}");
+    let at = local(&task(&app, &user, meeting).await["remind_at"]).naive_local();
+    assert_eq!(at, (today() + Days::new(1)).and_hms_opt(9, 30, 0).unwrap());
+    assert_eq!(app.list_tasks(&user, "all").await.len(), 4, "no task added");
+    let reply = say(&app, &user, None, "add a reminder to call the plumber tomorrow at 8am").await;
+    let plumber = task(&app, &user, created_id(&reply)).await;
+    assert_eq!(plumber["title"], "Call the plumber");
+    assert_eq!(plumber["remind_at"], plumber["due_at"], "a new task with its reminder: {plumber}");
+    say(&app, &user, None, &format!("delete task {meeting}")).await;
+    say(&app, &user, None, &format!("delete task {}", plumber["id"])).await;
 
     let reply = say(&app, &user, None, "mark the plants done").await;
     assert_eq!(tools(&reply).last(), Some(&"complete_task"), "the pending one, without asking: {reply}");

@@ -125,6 +125,7 @@ impl Turn<'_, '_> {
     async fn act(&mut self, intent: Intent) -> Result<(), ToolError> {
         match intent {
             Intent::Add { task, then_complete } => self.add(task, then_complete).await,
+            Intent::RemindOrAdd(task) => self.remind_or_add(task).await,
             Intent::List(query) => self.list(query).await,
             Intent::ListDay { query, day } => self.list_day(query, day).await,
             Intent::Show(target) => self.on_target(target, OneTask::Show).await,
@@ -134,6 +135,7 @@ impl Turn<'_, '_> {
             Intent::Update { target, changes } => self.on_target(target, OneTask::Update { changes }).await,
             Intent::UpdateEither(readings) => self.update_either(readings).await,
             Intent::Retime { target, time } => self.on_target(target, OneTask::Retime { time }).await,
+            Intent::RemindBefore { target, minutes } => self.on_target(target, OneTask::RemindBefore { minutes }).await,
             Intent::AddNote { target, note } => self.on_target(target, OneTask::AddNote { note }).await,
             Intent::DeleteAll(query) => self.confirm_delete_all(query).await,
             Intent::Incomplete(verb) => self.tell(self.say.incomplete(verb)),
@@ -194,6 +196,35 @@ impl Turn<'_, '_> {
             self.act_on(added.task_id, OneTask::Complete).await?;
         }
         Ok(())
+    }
+
+    /// A reminder on the one pending task titled exactly like `task`, else
+    /// `task` added with its reminder.
+    async fn remind_or_add(&mut self, task: AddTask) -> Result<(), ToolError> {
+        let Some(remind_at) = task.remind_at else { return self.add(task, false).await };
+        let named = ListTasks {
+            status: Some(StatusFilter::Pending),
+            q: Some(task.title.clone()),
+            limit: Some(PAGE_MAX),
+            ..Default::default()
+        };
+        let outcome = core::list(self.caller, named.clone()).await;
+        let found = match self.record(tools::LIST_TASKS, &named, outcome).await? {
+            Ok(list) => list.tasks,
+            Err(error) => return self.explain(&error),
+        };
+        let titled: Vec<i64> = found
+            .iter()
+            .filter(|found| found.title.to_lowercase() == task.title.to_lowercase())
+            .map(|t| t.id)
+            .collect();
+        match titled.as_slice() {
+            [task_id] => {
+                let changes = UpdateTask { remind_at: Some(remind_at), ..Default::default() };
+                self.act_on(*task_id, OneTask::Update { changes }).await
+            }
+            _ => self.add(task, false).await,
+        }
     }
 
     async fn list(&mut self, query: ListTasks) -> Result<(), ToolError> {
@@ -365,6 +396,18 @@ impl Turn<'_, '_> {
                 let outcome = core::update(self.caller, changes.clone()).await;
                 (self.record(tools::UPDATE_TASK, &changes, outcome).await?, Some(changes))
             }
+            OneTask::RemindBefore { minutes } => {
+                let task = self.caller.db.get_task(self.caller.user_id, task_id).await?;
+                let Some(due) = task.as_ref().and_then(|task| task.due_at) else {
+                    let title = task.map(|task| task.title).unwrap_or_default();
+                    return self.tell(self.say.no_due_date(task_id, &title));
+                };
+                let remind_at =
+                    (due - chrono::Duration::minutes(minutes)).with_timezone(&self.clock.zone).fixed_offset();
+                let changes = UpdateTask { task_id, remind_at: Some(remind_at), ..Default::default() };
+                let outcome = core::update(self.caller, changes.clone()).await;
+                (self.record(tools::UPDATE_TASK, &changes, outcome).await?, Some(changes))
+            }
             OneTask::AddNote { note } => {
                 let task = self.caller.db.get_task(self.caller.user_id, task_id).await?;
                 let description = match task.and_then(|task| task.description).filter(|text| !text.trim().is_empty()) {
@@ -527,7 +570,9 @@ fn verb_of(act: &OneTask) -> Verb {
         OneTask::Complete => Verb::Complete,
         OneTask::Reopen => Verb::Reopen,
         OneTask::Delete => Verb::Delete,
-        OneTask::Update { .. } | OneTask::Retime { .. } | OneTask::AddNote { .. } => Verb::Update,
+        OneTask::Update { .. } | OneTask::Retime { .. } | OneTask::RemindBefore { .. } | OneTask::AddNote { .. } => {
+            Verb::Update
+        }
     }
 }
 

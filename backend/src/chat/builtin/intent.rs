@@ -43,6 +43,9 @@ pub enum Intent {
         task: AddTask,
         then_complete: bool,
     },
+    /// "Add a reminder to the team meeting for 8am": a reminder on the task
+    /// with exactly that title if there is one, else a new task with it.
+    RemindOrAdd(AddTask),
     /// List, filter or search ("What's due today?", "Find tasks about rent").
     List(ListTasks),
     /// What is due on one day other than today ("What's due tomorrow?",
@@ -74,6 +77,11 @@ pub enum Intent {
     AddNote {
         target: Target,
         note: String,
+    },
+    /// "Remind me an hour before": a reminder this long before the due time.
+    RemindBefore {
+        target: Target,
+        minutes: i64,
     },
     /// "Move the dentist task to 10am": the same due day at another time.
     Retime {

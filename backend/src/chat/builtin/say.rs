@@ -134,6 +134,14 @@ impl Say {
         )
     }
 
+    /// A reminder "before it's due" for a task due at no time.
+    pub fn no_due_date(&self, id: i64, title: &str) -> String {
+        self.in_language(
+            format!("\"{title}\" (task #{id}) has no due date, so there's nothing to remind you before. Give it one, or tell me when to remind you (\"remind me about task {id} tomorrow at 9am\")."),
+            format!("\"{title}\" (کام نمبر {id}) کی کوئی آخری تاریخ نہیں۔ پہلے تاریخ بتائیں۔"),
+        )
+    }
+
     /// A task that was already as asked: done, or pending.
     pub fn already(&self, verb: Verb, id: i64, title: &str) -> String {
         match verb {

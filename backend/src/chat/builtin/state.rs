@@ -54,6 +54,10 @@ pub enum OneTask {
     Update {
         changes: UpdateTask,
     },
+    /// A reminder `minutes` before the task's due time.
+    RemindBefore {
+        minutes: i64,
+    },
     /// The task's due day (or the next such time) at `time`.
     Retime {
         time: NaiveTime,

@@ -1,9 +1,11 @@
 //! Adding a task: the title, and the due date, reminder, priority, tags and
 //! repetition said with it ("Add pay rent tomorrow at 9am, high priority #home").
 
+use chrono::Duration;
+
 use super::{
     dates::{first_day, resolve, take_when},
-    fields::{take_priority, take_repeat, take_tags},
+    fields::{take_priority, take_remind_before, take_repeat, take_tags},
     words::{join, quotes, strip_prefix, strip_suffix, tidy_title, words},
 };
 use crate::{
@@ -169,6 +171,7 @@ pub fn add(rest: &str, remind: bool, clock: &Clock) -> Intent {
     let repeat = take_repeat(&mut words);
     let tags = take_tags(&mut words);
     let priority = take_priority(&mut words, false);
+    let remind_before = take_remind_before(&mut words);
     let when = take_when(&mut words, clock);
     let title = match quoted {
         Some(quote) => tidy_title(quote.inner),
@@ -187,7 +190,10 @@ pub fn add(rest: &str, remind: bool, clock: &Clock) -> Intent {
         priority,
         tags: (!tags.is_empty()).then_some(tags),
         due_at,
-        remind_at: due_at.filter(|_| remind),
+        remind_at: match remind_before {
+            Some(minutes) => due_at.map(|due| due - Duration::minutes(minutes)),
+            None => due_at.filter(|_| remind),
+        },
         recurrence: repeat.map(|repeat| repeat.rule),
     };
     Intent::Add { task, then_complete }

@@ -10,9 +10,9 @@ use super::{
     add::{add, ADD_VERBS, NEED_PREFIXES, REMEMBER_PREFIXES, REMIND_PREFIXES},
     answers::whole_message,
     clear::clear,
-    dates::{named_day, take_when},
-    fields::take_repeat,
-    list::list_query,
+    dates::{named_day, resolve, take_when},
+    fields::{take_before_due, take_repeat},
+    list::{filters, list_query},
     status::{
         complete, delete, done_statement, mark, priority_statement, reopen, tagging, COMPLETE_VERBS, DELETE_VERBS,
         REOPEN_VERBS,
@@ -23,13 +23,13 @@ use super::{
         REMIND_ABOUT, RENAME_VERBS,
     },
     words::{
-        contains_word, fix_command_typo, fix_swapped_letters, key, quotes, starts_with_word, strip_polite,
+        contains_word, fix_command_typo, fix_swapped_letters, join, key, quotes, starts_with_word, strip_polite,
         strip_prefix, strip_suffix, words,
     },
 };
 use crate::chat::{
     builtin::intent::{Clock, Intent, Target, Verb},
-    tools::args::ListTasks,
+    tools::args::{ListTasks, UpdateTask},
 };
 
 /// A verb alone, or with nothing but "a task" after it: asks for what is missing.
@@ -58,8 +58,8 @@ const LONE_VERBS: &[(&str, Verb)] = &[
     ("reopen", Verb::Reopen),
 ];
 
-/// What `cleaned` asks for.
-pub fn read(cleaned: &str, clock: &Clock) -> Intent {
+/// What `cleaned` asks for; `asked`: it ended with a question mark.
+pub fn read(cleaned: &str, asked: bool, clock: &Clock) -> Intent {
     if let Some(answer) = whole_message(&key(cleaned)) {
         return answer;
     }
@@ -77,19 +77,22 @@ pub fn read(cleaned: &str, clock: &Clock) -> Intent {
     if let Some(&(_, verb)) = LONE_VERBS.iter().find(|(words, _)| *words == whole) {
         return Intent::Incomplete(verb);
     }
-    command(body, clock).unwrap_or_else(|| fallback(body, clock))
+    command(body, clock).unwrap_or_else(|| fallback(body, asked, clock))
 }
 
 /// A message that opens with a command word.
 fn command(body: &str, clock: &Clock) -> Option<Intent> {
-    if let Some(intent) = show(body) {
+    if let Some(intent) = show(body).or_else(|| remind_before(body)) {
         return Some(intent);
     }
     if let Some(rest) = strip_prefix(body, REMIND_ABOUT) {
         return Some(remind_about(rest, clock));
     }
-    if let Some(intent) = strip_prefix(body, REMINDER_ON_TASK).and_then(|rest| reminder_on_task(rest, clock)) {
-        return Some(intent);
+    if let Some(rest) = strip_prefix(body, REMINDER_ON_TASK) {
+        return Some(reminder_on_task(rest, clock).unwrap_or_else(|| match add(rest, true, clock) {
+            Intent::Add { task, then_complete: false } => Intent::RemindOrAdd(task),
+            other => other,
+        }));
     }
     if let Some(rest) = strip_prefix(body, REMIND_PREFIXES) {
         return Some(add(rest, true, clock));
@@ -153,8 +156,8 @@ fn command(body: &str, clock: &Clock) -> Option<Intent> {
 /// A message without a command word: a question about the list, "X is
 /// done", "I need to X", or a task with a schedule ("Water the plants every
 /// Monday").
-fn fallback(body: &str, clock: &Clock) -> Intent {
-    let question = strip_prefix(body, QUESTION_WORDS).is_some();
+fn fallback(body: &str, asked: bool, clock: &Clock) -> Intent {
+    let question = asked || strip_prefix(body, QUESTION_WORDS).is_some();
     let query = list_query(body);
     if query.is_some() || question {
         if let Some(day) = one_day(body, clock) {
@@ -165,14 +168,26 @@ fn fallback(body: &str, clock: &Clock) -> Intent {
     if let Some(query) = query {
         return Intent::List(query);
     }
-    if let Some(intent) = done_statement(body).or_else(|| priority_statement(body)) {
-        return intent;
+    // "task 1 is done", "task 5 is urgent", "the report is due Friday"; as a
+    // question ("task 8 is urgent?"), a look at that task.
+    if let Some(intent) =
+        done_statement(body).or_else(|| priority_statement(body)).or_else(|| due_statement(body, clock))
+    {
+        return match (question, intent) {
+            (false, intent) => intent,
+            (true, Intent::Complete(target) | Intent::Reopen(target) | Intent::Update { target, .. }) => {
+                Intent::Show(target)
+            }
+            (true, _) => Intent::Unknown,
+        };
     }
     if let Some(rest) = strip_prefix(body, NEED_PREFIXES) {
         return add(rest, false, clock);
     }
-    // A question is never a task to add ("what do I have in the garden?").
-    if question {
+    // A question is never a task to add ("what do I have in the garden?"),
+    // nor is something said about oneself ("I can't make it on Friday").
+    let about_me = starts_with_word(body, "i") || strip_prefix(body, &["i'm", "i've", "i'll", "i'd", "im"]).is_some();
+    if question || about_me {
         return Intent::Unknown;
     }
     let mut body_words = words(body);
@@ -217,8 +232,13 @@ fn show(body: &str) -> Option<Intent> {
         Target::Name(name) if !quotes(rest).is_empty() => Some(Target::Name(name)),
         _ => None,
     };
-    if let Some(target) = strip_prefix(body, SHOW_OPENERS).and_then(single) {
-        return Some(Intent::Show(target));
+    if let Some(rest) = strip_prefix(body, SHOW_OPENERS) {
+        // "show the rent task"; "show the pending tasks", "show my todo list" list.
+        let one_task = key(rest).split(' ').any(|word| word == "task" || word == "one");
+        let named = || reference(rest).filter(|_| one_task && filters(rest) == ListTasks::default());
+        if let Some(target) = single(rest).or_else(named) {
+            return Some(Intent::Show(target));
+        }
     }
     if let Some(target) = strip_prefix(body, DETAIL_OPENERS).and_then(reference) {
         return Some(Intent::Show(target));
@@ -233,6 +253,60 @@ fn show(body: &str) -> Option<Intent> {
     let rest = strip_prefix(body, WHEN_OPENERS)?;
     let rest = strip_suffix(rest, &["due", "happening", "scheduled"]).unwrap_or(rest);
     target(rest).map(Intent::Show)
+}
+
+/// Between a task and its new due date in a statement ("task 1 is due
+/// Friday", "the report should be done by Thursday").
+const DUE_LINKS: &[&str] = &[
+    " is due ",
+    " due ",
+    " should be done by ",
+    " needs to be done by ",
+    " has to be done by ",
+    " must be done by ",
+    " is now due ",
+];
+
+/// "task 1 is due Friday", "the expense report is due at 5pm": a new due
+/// date for a task the words clearly name ("pay rent due tomorrow", with
+/// no "the" or "task", adds one).
+fn due_statement(body: &str, clock: &Clock) -> Option<Intent> {
+    let lower = body.to_ascii_lowercase();
+    let (at, link) = DUE_LINKS.iter().find_map(|link| lower.find(link).map(|at| (at, link.len())))?;
+    let (task, when) = (&body[..at], &body[at + link..]);
+    let definite = ["the ", "my "].iter().any(|article| task.to_ascii_lowercase().starts_with(article));
+    let target = reference(task).or_else(|| target(task).filter(|_| definite))?;
+    let mut when_words = words(when);
+    let due_at = resolve(&take_when(&mut when_words, clock), None, clock)?;
+    when_words
+        .is_empty()
+        .then(|| Intent::Update { target, changes: UpdateTask { due_at: Some(due_at), ..UpdateTask::default() } })
+}
+
+/// Openers of a reminder relative to a task's due time.
+const REMIND_BEFORE_OPENERS: &[&str] = &[
+    "remind me about",
+    "remind me of",
+    "set a reminder for",
+    "set a reminder on",
+    "add a reminder to",
+    "add a reminder for",
+    "put a reminder on",
+    "remind me",
+];
+
+/// "Remind me an hour before" (the task named last), "set a reminder for
+/// task 6 30 minutes before it's due"; not "remind me to leave 2 days before
+/// the trip", which adds a task.
+fn remind_before(body: &str) -> Option<Intent> {
+    if strip_prefix(body, REMIND_PREFIXES).is_some() {
+        return None;
+    }
+    let mut rest = words(strip_prefix(body, REMIND_BEFORE_OPENERS)?);
+    let minutes = take_before_due(&mut rest)?;
+    let left = join(&rest);
+    let target = if left.trim().is_empty() { Some(Target::It) } else { target(&left) };
+    Some(target.map_or(Intent::Incomplete(Verb::Update), |target| Intent::RemindBefore { target, minutes }))
 }
 
 /// Openers of a note for a task that exists ("add a note to the rent task: ...").
@@ -288,6 +362,12 @@ const QUESTION_WORDS: &[&str] = &[
     "did i",
     "can i",
     "should i",
+    "am i",
+    "is",
+    "are",
+    "was",
+    "were",
+    "should",
     // A pointer at a task ("the one due tomorrow") is not one to add either.
     "the one",
     "that one",

@@ -146,3 +146,56 @@ pub fn take_repeat(words: &mut Vec<Word>) -> Option<Repeat> {
     }
     None
 }
+
+/// Takes a reminder relative to the due time out of a new task's `words`:
+/// "remind me an hour before", "remind me the day before", "a reminder 30
+/// minutes before it's due". Returns how long before, in minutes. Only
+/// right after "remind me" or "reminder": "leave 2 days before the trip" is
+/// a title.
+pub fn take_remind_before(words: &mut Vec<Word>) -> Option<i64> {
+    let (range, minutes) = before_due(words)?;
+    let key = |at: Option<usize>| at.and_then(|at| words.get(at)).map_or("", |word| word.key.as_str());
+    let start = match (key(range.start.checked_sub(2)), key(range.start.checked_sub(1))) {
+        ("remind", "me") => range.start - 2,
+        (_, "reminder" | "remind") => range.start - 1,
+        _ => return None,
+    };
+    words.drain(start..range.end);
+    drop_connector(words, start, &["and", "with", "a"]);
+    Some(minutes)
+}
+
+/// Takes "an hour before (it's due)" out of `words`, wherever it is: for a
+/// reminder of a task that exists ("remind me about task 6 an hour before").
+pub fn take_before_due(words: &mut Vec<Word>) -> Option<i64> {
+    let (range, minutes) = before_due(words)?;
+    words.drain(range);
+    Some(minutes)
+}
+
+/// Where "<amount> <unit> before [it's due]" is in `words`, and its minutes.
+fn before_due(words: &[Word]) -> Option<(std::ops::Range<usize>, i64)> {
+    let before = words.iter().position(|word| word.key == "before")?;
+    let unit = before.checked_sub(1).and_then(|at| minutes_in(&words[at].key))?;
+    let start = before.checked_sub(2)?;
+    let amount = match words[start].key.as_str() {
+        "a" | "an" | "one" | "the" => 1,
+        number => number.parse::<i64>().ok().filter(|n| (1..=10_000).contains(n))?,
+    };
+    let tail = ["it's due", "it is due", "its due", "due", "it", "the deadline"]
+        .iter()
+        .find(|tail| phrase_at(words, before + 1, tail))
+        .map_or(0, |tail| tail.split(' ').count());
+    Some((start..before + 1 + tail, amount * unit))
+}
+
+/// Minutes in one `unit` ("hour", "days", "min").
+fn minutes_in(unit: &str) -> Option<i64> {
+    match unit.trim_end_matches('s') {
+        "minute" | "min" | "mn" => Some(1),
+        "hour" | "hr" | "h" => Some(60),
+        "day" => Some(24 * 60),
+        "week" | "wk" => Some(7 * 24 * 60),
+        _ => None,
+    }
+}

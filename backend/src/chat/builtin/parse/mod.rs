@@ -35,9 +35,11 @@ use super::intent::{Clock, Language, Parsed};
 pub fn parse(text: &str, clock: &Clock) -> Parsed {
     let cleaned = words::clean(text);
     let language = language_of(&cleaned);
+    // Cleaning drops the question mark; a question never changes a task.
+    let asked = text.trim_end().ends_with(['?', '\u{061f}']);
     let intent = match language {
         Language::Urdu => urdu::read(&cleaned, clock),
-        Language::English => english::read(&cleaned, clock),
+        Language::English => english::read(&cleaned, asked, clock),
     };
     Parsed { intent, language }
 }

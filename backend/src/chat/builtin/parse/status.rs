@@ -130,7 +130,8 @@ pub fn done_statement(body: &str) -> Option<Intent> {
         return Some(target_or(task, Verb::Reopen, Intent::Reopen));
     }
     let task = strip_suffix(body, DONE_STATEMENTS)?;
-    Some(target_or(task, Verb::Complete, Intent::Complete))
+    // "it's done", "that's finished".
+    Some(target_or(task.trim_end_matches("'s"), Verb::Complete, Intent::Complete))
 }
 
 /// "task 5 is urgent", "the rent one is high priority now": a change of

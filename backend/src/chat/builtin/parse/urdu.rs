@@ -51,8 +51,25 @@ const ADD_VERBS: &[&str] = &[
 const ADD_OPENERS: &[&str] = &["نیا کام", "ایک نیا کام", "نیا ٹاسک"];
 const LIST_VERBS: &[&str] =
     &["دکھائیں", "دکھاؤ", "دکھا دیں", "دکھا دو", "دکھائیے", "بتائیں", "بتاؤ", "بتا دیں", "فہرست"];
-const COMPLETE_VERBS: &[&str] =
-    &["مکمل کریں", "مکمل کر دیں", "مکمل کرو", "مکمل کر دو", "مکمل", "ختم کریں", "ہو گیا", "ہوگیا", "کر لیا"];
+/// Longer first: "کام 1 مکمل ہو گیا" is task 1, not a task named "1 مکمل".
+const COMPLETE_VERBS: &[&str] = &[
+    "مکمل ہو گیا",
+    "مکمل ہوگیا",
+    "مکمل ہو چکا",
+    "مکمل کر لیا",
+    "ختم ہو گیا",
+    "ختم کر دیا",
+    "ختم کر لیا",
+    "مکمل کریں",
+    "مکمل کر دیں",
+    "مکمل کرو",
+    "مکمل کر دو",
+    "مکمل",
+    "ختم کریں",
+    "ہو گیا",
+    "ہوگیا",
+    "کر لیا",
+];
 const DELETE_VERBS: &[&str] = &[
     "حذف کریں",
     "حذف کر دیں",
@@ -81,7 +98,8 @@ const UPDATE_VERBS: &[&str] = &[
 ];
 
 /// Words around a title or a task's name that are not part of it.
-const FILLERS_BEFORE: &[&str] = &["ایک نیا کام", "ایک کام", "نیا کام", "کام", "ٹاسک", "مجھے", "میرے لیے", "کہ", "نمبر"];
+const FILLERS_BEFORE: &[&str] =
+    &["ایک نیا کام", "ایک کام", "نیا کام", "کام", "ٹاسک", "مجھے", "میرے لیے", "میں نے", "کہ", "نمبر"];
 const FILLERS_AFTER: &[&str] = &[
     "والا کام",
     "والے کام",
@@ -163,14 +181,14 @@ fn read_command(body: &str, clock: &Clock) -> Intent {
     if let Some((before, after)) = body.split_once(':') {
         let before = before.trim();
         if let Some(context) = without_verb(before, ADD_VERBS).or_else(|| strip_prefix(before, ADD_OPENERS)) {
-            return add(context, after, remind, clock);
+            return add(context, after, true, remind, clock);
         }
     }
     // "کام شامل کرو سبزی لانا": "task", the verb, then the title.
     if let Some(rest) = strip_prefix(body, &["ایک کام", "کام"]).and_then(|rest| strip_prefix(rest.trim(), ADD_VERBS))
     {
         if !rest.trim().is_empty() {
-            return add("", rest, remind, clock);
+            return add("", rest, false, remind, clock);
         }
     }
     if let Some(intent) = priority_change(body) {
@@ -192,10 +210,10 @@ fn read_command(body: &str, clock: &Clock) -> Intent {
         return list(rest, clock);
     }
     if let Some(rest) = strip_prefix(body, ADD_OPENERS) {
-        return add("", rest, remind, clock);
+        return add("", rest, false, remind, clock);
     }
     if let Some(rest) = without_verb(body, ADD_VERBS) {
-        return add("", rest, remind, clock);
+        return add("", rest, false, remind, clock);
     }
     if let Some(rest) = strip_suffix(body, COMPLETE_VERBS).or_else(|| COMPLETE_VERBS.contains(&body).then_some("")) {
         return target(rest).map_or(Intent::Incomplete(Verb::Complete), Intent::Complete);
@@ -286,23 +304,25 @@ fn core(text: &str) -> &str {
 /// An add of `rest` (the title, and the words that plan it); `context`
 /// holds more such words that are not the title ("کل کے لیے ایک اہم کام"
 /// before a colon). `remind`: remind at the due time.
-fn add(context: &str, rest: &str, remind: bool, clock: &Clock) -> Intent {
+/// `after_colon`: `rest` followed a colon ("...شامل کریں: <rest>"), so it is
+/// all title, even a first word "کام" ("کام 2 کی رپورٹ لکھنا").
+fn add(context: &str, rest: &str, after_colon: bool, remind: bool, clock: &Clock) -> Intent {
     let mut planning = Planning::default();
     take_planning(context, Part::Around, clock, &mut planning);
     // A quoted title is the title as typed; a colon puts it after itself.
-    let title = match (quotes(rest).first(), rest.split_once(':')) {
+    let (title, explicit) = match (quotes(rest).first(), rest.split_once(':')) {
         (Some(quoted), _) => {
             let around = format!("{} {}", &rest[..quoted.start], &rest[quoted.end..]);
             take_planning(&around, Part::Around, clock, &mut planning);
-            quoted.inner.to_string()
+            (quoted.inner.to_string(), true)
         }
         (None, Some((before, after))) if !after.trim().is_empty() => {
             take_planning(before, Part::Around, clock, &mut planning);
-            take_planning(after, Part::Title, clock, &mut planning)
+            (take_planning(after, Part::Title, clock, &mut planning), true)
         }
-        _ => take_planning(rest, Part::Title, clock, &mut planning),
+        _ => (take_planning(rest, Part::Title, clock, &mut planning), after_colon),
     };
-    let title = core(&title);
+    let title = if explicit { title.trim_matches([':', '،', '-', ' ']) } else { core(&title) };
     if title.is_empty() || FILLERS_BEFORE.contains(&title) {
         return Intent::Incomplete(Verb::Add);
     }

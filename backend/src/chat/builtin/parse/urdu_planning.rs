@@ -120,7 +120,8 @@ pub fn take_planning(text: &str, part: Part, clock: &Clock, planning: &mut Plann
             }
         }
         if when.time.is_none() {
-            if let Some((len, time)) = time_at(&words, at) {
+            if let Some((len, time)) = time_at(&words, at).filter(|&(len, _)| !describes_title(&words, at + len, part))
+            {
                 words.drain(at..at + len);
                 when.time = Some(time);
                 continue;
@@ -185,6 +186,12 @@ fn day_at(words: &[&str], at: usize, part: Part, clock: &Clock) -> Option<(usize
 
 fn today(clock: &Clock) -> NaiveDate {
     clock.now.with_timezone(&clock.zone).date_naive()
+}
+
+/// Whether the words before `end` describe what follows in a title ("2
+/// بجے والی ٹرین", the two o'clock train).
+fn describes_title(words: &[&str], end: usize, part: Part) -> bool {
+    part == Part::Title && words.get(end).is_some_and(|next| ["والی", "والا", "والے"].contains(next))
 }
 
 /// A time at `words[at]`: "صبح 9 بجے", "ساڑھے 5 بجے", "9:30 بجے", "شام".

@@ -27,6 +27,10 @@ fn due_change(text: &str) -> UpdateTask {
     UpdateTask { due_at: at(text), ..UpdateTask::default() }
 }
 
+fn show(target: Target) -> Parsed {
+    en(Intent::Show(target))
+}
+
 fn list_with(change: impl FnOnce(&mut ListTasks)) -> Parsed {
     let mut query = ListTasks::default();
     change(&mut query);
@@ -263,6 +267,21 @@ fn reads_lists_and_searches() {
     check(
         vec![
             ("show my tasks", list(ListTasks::default())),
+            ("show me the rent task", show(name("rent"))),
+            ("show the pending tasks", list(ListTasks { status: Some(StatusFilter::Pending), ..ListTasks::default() })),
+            ("task 8 is urgent?", show(Target::Id(8))),
+            ("it's done", en(Intent::Complete(Target::It))),
+            // A question or a statement about oneself with a date adds nothing.
+            ("am I free on friday?", day("2026-11-20", ListTasks::default())),
+            ("I can't make the dentist on friday", en(Intent::Unknown)),
+            // A new due date for a task the words clearly name.
+            ("task 1 is due friday", update(Target::Id(1), due_change("2026-11-20T23:59:00+05:00"))),
+            ("task 2 should be done by thursday", update(Target::Id(2), due_change("2026-11-19T23:59:00+05:00"))),
+            (
+                "the expense report is due friday",
+                update(name("expense report"), due_change("2026-11-20T23:59:00+05:00")),
+            ),
+            ("pay rent due tomorrow", add_due("Pay rent", "2026-11-19T23:59:00+05:00")),
             ("list all tasks", list(status(StatusFilter::All))),
             ("shwo my tasks", list(ListTasks::default())),
             ("what's left?", list(status(StatusFilter::Pending))),
@@ -544,12 +563,19 @@ fn reads_short_answers() {
 #[test]
 fn reads_phrasings_from_user_trials() {
     let remind = |text: &str| UpdateTask { remind_at: at(text), ..UpdateTask::default() };
-    let show = |target| en(Intent::Show(target));
     check(
         vec![
             // A reminder for a task that exists changes it; for a new one, adds.
             ("add a reminder to the rent task for tomorrow 8am", update(name("rent"), remind("2026-11-19T08:00:00+05:00"))),
-            ("add a reminder to call mom tomorrow at 5pm", add_due("Call mom", "2026-11-19T17:00:00+05:00")),
+            (
+                "add a reminder to call mom tomorrow at 5pm",
+                en(Intent::RemindOrAdd(AddTask {
+                    title: "Call mom".into(),
+                    due_at: at("2026-11-19T17:00:00+05:00"),
+                    remind_at: at("2026-11-19T17:00:00+05:00"),
+                    ..AddTask::default()
+                })),
+            ),
             ("snooze the report until tomorrow", update(name("report"), due_change("2026-11-19T23:59:00+05:00"))),
             ("snooze task 3 to friday", update(Target::Id(3), due_change("2026-11-20T23:59:00+05:00"))),
             (
@@ -595,6 +621,36 @@ fn reads_phrasings_from_user_trials() {
             ("task 5 is urgent", update(Target::Id(5), priority(Priority::High))),
             ("the rent one is high priority now", update(name("rent"), priority(Priority::High))),
             ("buy urgent milk", en(Intent::Unknown)),
+            // Reminders relative to the due time.
+            (
+                "Add 'submit expense report' due tomorrow 5pm #work, remind me an hour before",
+                add_full("Submit expense report", |task| {
+                    task.due_at = at("2026-11-19T17:00:00+05:00");
+                    task.remind_at = at("2026-11-19T16:00:00+05:00");
+                    task.tags = Some(vec!["work".into()]);
+                }),
+            ),
+            (
+                "add book flights to Lahore due dec 10, remind me the day before",
+                add_full("Book flights to Lahore", |task| {
+                    task.due_at = at("2026-12-10T23:59:00+05:00");
+                    task.remind_at = at("2026-12-09T23:59:00+05:00");
+                }),
+            ),
+            ("add leave 2 days before the trip", add("Leave 2 days before the trip")),
+            ("remind me an hour before", en(Intent::RemindBefore { target: Target::It, minutes: 60 })),
+            (
+                "set a reminder for task 6 an hour before it's due",
+                en(Intent::RemindBefore { target: Target::Id(6), minutes: 60 }),
+            ),
+            (
+                "remind me about the dentist 30 minutes before",
+                en(Intent::RemindBefore { target: name("dentist"), minutes: 30 }),
+            ),
+            (
+                "remind me to leave 2 days before the trip",
+                add_full("Leave 2 days before the trip", |_| {}),
+            ),
         ],
         &karachi(),
     );

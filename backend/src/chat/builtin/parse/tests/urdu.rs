@@ -77,6 +77,10 @@ fn reads_urdu_planning() {
             ),
             ("آج کا کام شامل کریں: رپورٹ بھیجنا", planned("رپورٹ بھیجنا", "2026-11-18T23:59:00+05:00")),
             ("کام شامل کریں: بل ادا کرنا کل", planned("بل ادا کرنا", "2026-11-19T23:59:00+05:00")),
+            ("ایک کام شامل کریں: کام 2 کی رپورٹ لکھنا", plain("کام 2 کی رپورٹ لکھنا")),
+            ("ایک کام شامل کریں: 2 بجے والی ٹرین کا ٹکٹ", plain("2 بجے والی ٹرین کا ٹکٹ")),
+            ("کام 1 مکمل ہو گیا", ur(Intent::Complete(Target::Id(1)))),
+            ("میں نے کام 1 مکمل کر لیا", ur(Intent::Complete(Target::Id(1)))),
             // A change of priority is never a new task.
             ("کام 3 کو اہم بنائیں", ur(Intent::Update { target: Target::Id(3), changes: high_priority.clone() })),
             ("کام 3 کی ترجیح زیادہ کر دیں", ur(Intent::Update { target: Target::Id(3), changes: high_priority })),
