@@ -74,7 +74,8 @@ impl Say {
             parts.push(self.priority(priority));
         }
         parts.extend(tags.iter().map(|tag| format!("#{tag}")));
-        parts.iter().map(|part| format!(", {part}")).collect()
+        let comma = self.in_language(", ".into(), "، ".into());
+        parts.iter().map(|part| format!("{comma}{part}")).collect()
     }
 
     fn line(&self, task: &TaskSummary, show_done: bool) -> String {
@@ -271,8 +272,12 @@ impl Say {
             (true, Language::English) if total == 1 => format!("1{adjective} task matches:"),
             (true, Language::English) => format!("{total}{adjective} {noun} match:"),
             (_, Language::Urdu) => match status {
+                // Urdu verbs agree with one task or several.
+                StatusFilter::Pending if total == 1 => "آپ کا 1 کام باقی ہے:".to_string(),
                 StatusFilter::Pending => format!("آپ کے {total} کام باقی ہیں:"),
+                StatusFilter::Completed if total == 1 => "آپ نے 1 کام مکمل کیا ہے:".to_string(),
                 StatusFilter::Completed => format!("آپ نے {total} کام مکمل کیے ہیں:"),
+                StatusFilter::All if total == 1 => "آپ کا 1 کام ہے:".to_string(),
                 StatusFilter::All => format!("آپ کے {total} کام ہیں:"),
             },
         };
@@ -302,7 +307,11 @@ impl Say {
         let n = tasks.len();
         let mut text = self.in_language(
             format!("{n} {} due on {date}:", if n == 1 { "task is" } else { "tasks are" }),
-            format!("{date} کو {n} کام واجب ہیں:"),
+            if n == 1 {
+                format!("{date} کو 1 کام واجب ہے:")
+            } else {
+                format!("{date} کو {n} کام واجب ہیں:")
+            },
         );
         for task in tasks.iter().take(REPLY_LIST_MAX) {
             text.push_str(&self.line(task, false));
@@ -348,7 +357,11 @@ impl Say {
         let n = tasks.len();
         let mut text = self.in_language(
             format!("This would delete {n} {}:", if n == 1 { "task" } else { "tasks" }),
-            format!("یہ {n} کام حذف ہو جائیں گے:"),
+            if n == 1 {
+                "یہ کام حذف ہو جائے گا:".to_string()
+            } else {
+                format!("یہ {n} کام حذف ہو جائیں گے:")
+            },
         );
         for task in tasks {
             text.push_str(&self.line(task, true));
@@ -361,10 +374,16 @@ impl Say {
             ));
         }
         text.push('\n');
-        text.push_str(&self.in_language(
-            "Delete them? Reply \"yes\" to delete or \"no\" to keep them.".into(),
-            "کیا میں انہیں حذف کر دوں؟ \"ہاں\" یا \"نہیں\" میں جواب دیں۔".into(),
-        ));
+        text.push_str(&match n {
+            1 => self.in_language(
+                "Delete it? Reply \"yes\" to delete or \"no\" to keep it.".into(),
+                "کیا میں اسے حذف کر دوں؟ \"ہاں\" یا \"نہیں\" میں جواب دیں۔".into(),
+            ),
+            _ => self.in_language(
+                "Delete them? Reply \"yes\" to delete or \"no\" to keep them.".into(),
+                "کیا میں انہیں حذف کر دوں؟ \"ہاں\" یا \"نہیں\" میں جواب دیں۔".into(),
+            ),
+        });
         text
     }
 
