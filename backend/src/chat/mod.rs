@@ -70,7 +70,7 @@ impl Assistant {
         // The model answered whatever the built-in agent had asked, and
         // "it" is now the task the model acted on last.
         state.pending = None;
-        state.last_task = sink.tool_calls().iter().rev().find_map(|call| call.result.get("task_id")?.as_i64());
+        state.name(sink.tool_calls().iter().rev().find_map(|call| call.result.get("task_id")?.as_i64()));
         let error = match outcome {
             Ok(()) => return Ok(()),
             Err(llm::LlmError::Tool(tool_error)) => return Err(tool_error),

@@ -374,6 +374,17 @@ async fn questions_and_reminders_change_only_what_they_name(store: Store) {
         assert!(tools(&reply).iter().all(|tool| *tool == "list_tasks"), "{question} changes nothing: {reply}");
     }
     assert_eq!(task(&app, &user, rent).await, reminded, "unchanged by the questions");
+
+    // Right after completing a repeating task, "stop repeating it" ends the
+    // series, which goes on in the next occurrence.
+    let added = say(&app, &user, None, "Add gym every day at 7am").await;
+    let (gym, conversation) = (created_id(&added), added["conversation_id"].as_i64());
+    let done = say(&app, &user, conversation, "mark it done").await;
+    let next = done["tool_calls"][0]["result"]["next_task_id"].as_i64().expect("a next occurrence");
+    let reply = say(&app, &user, conversation, "stop repeating it").await;
+    assert_eq!(tools(&reply), ["update_task"], "{reply}");
+    assert_eq!(task(&app, &user, next).await["recurrence"], Value::Null, "the series ends");
+    assert_eq!(task(&app, &user, gym).await["completed"], true);
 }
 
 async fn a_turn_streams_as_server_sent_events(store: Store) {

@@ -188,7 +188,7 @@ impl Turn<'_, '_> {
             Ok(added) => added,
             Err(error) => return self.explain(&error),
         };
-        self.state.last_task = Some(added.task_id);
+        self.state.name(Some(added.task_id));
         let text = self.say.added(&added, &task);
         self.sink.say(&text);
         if then_complete {
@@ -234,10 +234,10 @@ impl Turn<'_, '_> {
         match self.record(tools::LIST_TASKS, &query, outcome).await? {
             Ok(TaskList { tasks, total }) => {
                 // After a list of several, "it" could be any of them.
-                self.state.last_task = match tasks.as_slice() {
+                self.state.name(match tasks.as_slice() {
                     [only] => Some(only.id),
                     _ => None,
-                };
+                });
                 let text = self.say.listed(&query, &tasks, total);
                 self.tell(text)
             }
@@ -266,10 +266,10 @@ impl Turn<'_, '_> {
             .into_iter()
             .filter(|task| task.due_at.is_some_and(|due| due.with_timezone(&zone).date_naive() == day))
             .collect();
-        self.state.last_task = match on_day.as_slice() {
+        self.state.name(match on_day.as_slice() {
             [only] => Some(only.id),
             _ => None,
-        };
+        });
         self.tell(self.say.listed_day(day, &on_day))
     }
 
@@ -362,7 +362,15 @@ impl Turn<'_, '_> {
     }
 
     async fn act_on(&mut self, task_id: i64, act: OneTask) -> Result<(), ToolError> {
-        self.state.last_task = Some(task_id);
+        // "Complete the gym task", then "stop repeating it": the series goes
+        // on in the next occurrence, so that is the one to change.
+        let task_id = match (&act, self.state.next_of_last) {
+            (OneTask::Update { changes }, Some(next)) if self.state.last_task == Some(task_id) && repeats(changes) => {
+                next
+            }
+            _ => task_id,
+        };
+        self.state.name(Some(task_id));
         let verb = verb_of(&act);
         let (done, changes) = match act {
             // Reading one task is not one of the tools: nothing to record.
@@ -378,11 +386,12 @@ impl Turn<'_, '_> {
             }
             OneTask::Complete => {
                 let outcome = core::complete(self.caller, task_id).await;
+                self.state.next_of_last = outcome.as_ref().ok().and_then(|done| done.next_task_id);
                 (self.record(tools::COMPLETE_TASK, &TaskId { task_id }, outcome).await?, None)
             }
             OneTask::Delete => {
                 let outcome = core::delete(self.caller, task_id).await;
-                self.state.last_task = None;
+                self.state.name(None);
                 (self.record(tools::DELETE_TASK, &TaskId { task_id }, outcome).await?, None)
             }
             OneTask::Reopen => {
@@ -523,7 +532,7 @@ impl Turn<'_, '_> {
         total: i64,
         filter: Option<ListTasks>,
     ) -> Result<(), ToolError> {
-        self.state.last_task = None;
+        self.state.name(None);
         if tasks.is_empty() {
             return self.tell(self.say.nothing_to_delete());
         }
@@ -553,7 +562,7 @@ impl Turn<'_, '_> {
                 deleted += 1;
             }
         }
-        self.state.last_task = None;
+        self.state.name(None);
         let mut text = self.say.deleted_many(deleted);
         let kept = task_ids.len() - still.len();
         if kept > 0 {
@@ -574,6 +583,11 @@ fn verb_of(act: &OneTask) -> Verb {
             Verb::Update
         }
     }
+}
+
+/// Whether `changes` are about how a task repeats.
+fn repeats(changes: &UpdateTask) -> bool {
+    changes.recurrence.is_some() || changes.clear.iter().flatten().any(|field| *field == Clearable::Recurrence)
 }
 
 /// `tasks` without those not `completed` whose title a `completed` one

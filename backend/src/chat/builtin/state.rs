@@ -16,6 +16,10 @@ pub struct ChatState {
     /// The task named last: what "it" and "that" mean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_task: Option<i64>,
+    /// The next occurrence created when `last_task`, a repeating task, was
+    /// completed: what a change to the repetition of "it" is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_of_last: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<Pending>,
 }
@@ -69,6 +73,14 @@ pub enum OneTask {
 }
 
 impl ChatState {
+    /// `task` is now what "it" means (None: nothing is).
+    pub fn name(&mut self, task: Option<i64>) {
+        if self.last_task != task {
+            self.next_of_last = None;
+        }
+        self.last_task = task;
+    }
+
     /// Reads what the last turn stored; anything unreadable (an older
     /// shape) is forgotten rather than guessed at.
     pub fn load(stored: Option<&str>) -> ChatState {
