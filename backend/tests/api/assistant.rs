@@ -375,6 +375,16 @@ async fn questions_and_reminders_change_only_what_they_name(store: Store) {
     }
     assert_eq!(task(&app, &user, rent).await, reminded, "unchanged by the questions");
 
+    // "The second one": a place in the list just shown.
+    say(&app, &user, None, "Add buy stamps").await;
+    say(&app, &user, None, "Add return the books").await;
+    let listed = say(&app, &user, None, "show my pending tasks").await;
+    let shown = listed["tool_calls"][0]["result"]["tasks"].as_array().unwrap().clone();
+    let second = shown[1]["id"].as_i64().unwrap();
+    let reply = say(&app, &user, listed["conversation_id"].as_i64(), "complete the second one").await;
+    assert_eq!(tools(&reply), ["complete_task"], "{reply}");
+    assert_eq!(reply["tool_calls"][0]["arguments"]["task_id"], second, "{reply}");
+
     // Right after completing a repeating task, "stop repeating it" ends the
     // series, which goes on in the next occurrence.
     let added = say(&app, &user, None, "Add gym every day at 7am").await;

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{
     intent::{Choice, Clock, Intent, Parsed, Target, Verb},
     lookup::{pick, Pick},
-    say::Say,
+    say::{self, Say},
     state::{ChatState, OneTask, Pending, PendingAction},
 };
 use crate::{
@@ -233,6 +233,7 @@ impl Turn<'_, '_> {
         let outcome = core::list(self.caller, query.clone()).await;
         match self.record(tools::LIST_TASKS, &query, outcome).await? {
             Ok(TaskList { tasks, total }) => {
+                self.state.listed = tasks.iter().take(say::REPLY_LIST_MAX).map(|task| task.id).collect();
                 // After a list of several, "it" could be any of them.
                 self.state.name(match tasks.as_slice() {
                     [only] => Some(only.id),
@@ -266,6 +267,7 @@ impl Turn<'_, '_> {
             .into_iter()
             .filter(|task| task.due_at.is_some_and(|due| due.with_timezone(&zone).date_naive() == day))
             .collect();
+        self.state.listed = on_day.iter().take(say::REPLY_LIST_MAX).map(|task| task.id).collect();
         self.state.name(match on_day.as_slice() {
             [only] => Some(only.id),
             _ => None,
@@ -278,6 +280,10 @@ impl Turn<'_, '_> {
         let name = match target {
             Target::Id(id) => return self.act_on(id, act).await,
             Target::Ids(ids) => return self.act_on_each(ids, act).await,
+            Target::Listed(place) => match chosen(place, &self.state.listed) {
+                Some(id) => return self.act_on(id, act).await,
+                None => return self.tell(self.say.which_task()),
+            },
             Target::It => match self.state.last_task {
                 Some(id) => return self.act_on(id, act).await,
                 None => return self.tell(self.say.which_task()),
@@ -300,7 +306,8 @@ impl Turn<'_, '_> {
             Pick::None => self.tell(self.say.no_match(&name)),
             Pick::Ask(candidates) => {
                 let text = self.say.which(&name, &candidates, verb_of(&act));
-                let candidates = candidates.iter().map(|task| task.id).collect();
+                let candidates: Vec<i64> = candidates.iter().map(|task| task.id).collect();
+                self.state.listed = candidates.clone();
                 self.state.ask(PendingAction::Choose { act, candidates }, self.say.language, self.clock.now);
                 self.sink.say(&text);
                 Ok(())

@@ -117,6 +117,9 @@ pub enum Target {
     Name(String),
     /// "it", "that", "this one": the task named last in the conversation.
     It,
+    /// "the first one", "the second task", "the last one": a place in the
+    /// list the assistant showed last ([`Choice::Position`] or [`Choice::Last`]).
+    Listed(Choice),
 }
 
 /// An answer to "which one?".

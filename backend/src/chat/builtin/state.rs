@@ -16,6 +16,9 @@ pub struct ChatState {
     /// The task named last: what "it" and "that" mean.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_task: Option<i64>,
+    /// The tasks the last list showed, in order: what "the second one" means.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub listed: Vec<i64>,
     /// The next occurrence created when `last_task`, a repeating task, was
     /// completed: what a change to the repetition of "it" is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]

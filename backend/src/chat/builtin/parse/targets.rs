@@ -91,6 +91,9 @@ pub fn target(raw: &str) -> Option<Target> {
     if IT_WORDS.contains(&key(text).as_str()) {
         return Some(Target::It);
     }
+    if let Some(place @ (Choice::Position(_) | Choice::Last)) = choice(text) {
+        return Some(Target::Listed(place));
+    }
     if THEM_WORDS.contains(&key(text).as_str()) {
         return None;
     }

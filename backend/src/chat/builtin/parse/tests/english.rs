@@ -621,6 +621,10 @@ fn reads_phrasings_from_user_trials() {
             ("task 5 is urgent", update(Target::Id(5), priority(Priority::High))),
             ("the rent one is high priority now", update(name("rent"), priority(Priority::High))),
             ("buy urgent milk", en(Intent::Unknown)),
+            // A place in the list shown last.
+            ("complete the first one", en(Intent::Complete(Target::Listed(Choice::Position(1))))),
+            ("delete the last one", en(Intent::Delete(Target::Listed(Choice::Last)))),
+            ("mark the first draft as done", en(Intent::Complete(name("first draft")))),
             // Reminders relative to the due time.
             (
                 "Add 'submit expense report' due tomorrow 5pm #work, remind me an hour before",
