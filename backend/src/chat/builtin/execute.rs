@@ -413,11 +413,10 @@ impl Turn<'_, '_> {
                 (self.record(tools::UPDATE_TASK, &changes, outcome).await?, Some(changes))
             }
             OneTask::RemindBefore { minutes } => {
-                let task = self.caller.db.get_task(self.caller.user_id, task_id).await?;
-                let Some(due) = task.as_ref().and_then(|task| task.due_at) else {
-                    let title = task.map(|task| task.title).unwrap_or_default();
-                    return self.tell(self.say.no_due_date(task_id, &title));
+                let Some(task) = self.caller.db.get_task(self.caller.user_id, task_id).await? else {
+                    return self.explain(&ToolError::NotFound(task_id));
                 };
+                let Some(due) = task.due_at else { return self.tell(self.say.no_due_date(task_id, &task.title)) };
                 let remind_at =
                     (due - chrono::Duration::minutes(minutes)).with_timezone(&self.clock.zone).fixed_offset();
                 let changes = UpdateTask { task_id, remind_at: Some(remind_at), ..Default::default() };

@@ -65,10 +65,10 @@ pub fn read(cleaned: &str, asked: bool, clock: &Clock) -> Intent {
     }
     let polite = strip_polite(cleaned);
     let body = fix_command_typo(polite);
-    let body = match strip_prefix(&body, ADD_VERBS).or_else(|| strip_prefix(&body, &["remind"])) {
-        Some(_) => body,
-        None => Cow::Owned(fix_swapped_letters(&body).into_owned()),
-    };
+    let carries_title = [ADD_VERBS, RENAME_VERBS, CHANGE_VERBS, NEED_PREFIXES, REMEMBER_PREFIXES, &["remind"]]
+        .iter()
+        .any(|verbs| strip_prefix(&body, verbs).is_some());
+    let body = if carries_title { body } else { Cow::Owned(fix_swapped_letters(&body).into_owned()) };
     let body = body.as_ref();
     if body.is_empty() {
         return Intent::Unknown;
@@ -273,7 +273,8 @@ const DUE_LINKS: &[&str] = &[
 fn due_statement(body: &str, clock: &Clock) -> Option<Intent> {
     let lower = body.to_ascii_lowercase();
     let (at, link) = DUE_LINKS.iter().find_map(|link| lower.find(link).map(|at| (at, link.len())))?;
-    let (task, when) = (&body[..at], &body[at + link..]);
+    // "it's due Friday": "it".
+    let (task, when) = (body[..at].trim_end_matches("'s"), &body[at + link..]);
     let definite = ["the ", "my "].iter().any(|article| task.to_ascii_lowercase().starts_with(article));
     let target = reference(task).or_else(|| target(task).filter(|_| definite))?;
     let mut when_words = words(when);

@@ -35,10 +35,11 @@ use super::intent::{Clock, Language, Parsed};
 pub fn parse(text: &str, clock: &Clock) -> Parsed {
     let cleaned = words::clean(text);
     let language = language_of(&cleaned);
-    // Cleaning drops the question mark; a question never changes a task.
-    let asked = text.trim_end().ends_with(['?', '\u{061f}']);
+    // Cleaning drops a final question mark; a question about a task
+    // ("task 3 is done?", "کام 3 مکمل ہو گیا؟") changes nothing.
+    let asked = text.contains(['?', '\u{061f}']);
     let intent = match language {
-        Language::Urdu => urdu::read(&cleaned, clock),
+        Language::Urdu => urdu::read(&cleaned, asked, clock),
         Language::English => english::read(&cleaned, asked, clock),
     };
     Parsed { intent, language }

@@ -52,14 +52,12 @@ const ADD_OPENERS: &[&str] = &["نیا کام", "ایک نیا کام", "نیا 
 const LIST_VERBS: &[&str] =
     &["دکھائیں", "دکھاؤ", "دکھا دیں", "دکھا دو", "دکھائیے", "بتائیں", "بتاؤ", "بتا دیں", "فہرست"];
 /// Longer first: "کام 1 مکمل ہو گیا" is task 1, not a task named "1 مکمل".
+/// Not "ختم ہو گیا": "دودھ ختم ہو گیا" is "the milk ran out", not done.
 const COMPLETE_VERBS: &[&str] = &[
     "مکمل ہو گیا",
     "مکمل ہوگیا",
     "مکمل ہو چکا",
     "مکمل کر لیا",
-    "ختم ہو گیا",
-    "ختم کر دیا",
-    "ختم کر لیا",
     "مکمل کریں",
     "مکمل کر دیں",
     "مکمل کرو",
@@ -115,7 +113,7 @@ const FILLERS_AFTER: &[&str] = &[
     "نمبر",
     "یہ",
 ];
-const IT_WORDS: &[&str] = &["یہ", "اسے", "اس کو", "وہ", "یہ کام", "وہ کام"];
+const IT_WORDS: &[&str] = &["یہ", "اسے", "اس کو", "اس", "وہ", "یہ کام", "وہ کام"];
 
 /// The stem of "remind" ("یاد دلانا", "یاد دلائیں", "یاد دلا دیں").
 const REMIND_STEM: &str = "یاد دلا";
@@ -127,8 +125,22 @@ const WEEK_WORDS: &[&str] = &["اس ہفتے", "اس ہفتہ", "ہفتے بھر
 const PENDING_WORDS: &[&str] = &["باقی", "زیر التوا", "نامکمل", "بقایا"];
 const DONE_WORD: &str = "مکمل";
 
-/// What `cleaned` (an Urdu message) asks for, at `clock`.
-pub fn read(cleaned: &str, clock: &Clock) -> Intent {
+/// What `cleaned` (an Urdu message) asks for, at `clock`; `asked`: it had
+/// a question mark. A question about one task ("کام 3 مکمل ہو گیا؟") shows
+/// it and changes nothing.
+pub fn read(cleaned: &str, asked: bool, clock: &Clock) -> Intent {
+    let asked = asked || strip_prefix(cleaned, &["کیا"]).is_some();
+    match read_message(cleaned, clock) {
+        Intent::Complete(target) | Intent::Reopen(target) | Intent::Delete(target) | Intent::Update { target, .. }
+            if asked =>
+        {
+            Intent::Show(target)
+        }
+        intent => intent,
+    }
+}
+
+fn read_message(cleaned: &str, clock: &Clock) -> Intent {
     let whole = key(cleaned);
     let whole = whole.as_str();
     let answer = |list: &[&str]| list.contains(&whole);
@@ -178,7 +190,7 @@ fn read_command(body: &str, clock: &Clock) -> Intent {
     let remind = body.contains(REMIND_STEM);
     // "ایک کام شامل کریں: دودھ خریدنا": the verb, a colon, the title; the
     // words before the colon may say when ("کل کے لیے ایک کام شامل کریں: ...").
-    if let Some((before, after)) = body.split_once(':') {
+    if let Some((before, after)) = split_at_colon(body) {
         let before = before.trim();
         if let Some(context) = without_verb(before, ADD_VERBS).or_else(|| strip_prefix(before, ADD_OPENERS)) {
             return add(context, after, true, remind, clock);
@@ -263,6 +275,8 @@ fn priority_change(body: &str) -> Option<Intent> {
     let rest = strip_suffix(body, MAKE_VERBS)?;
     let (task, level) = match rest.split_once(&format!(" کی {PRIORITY} ")) {
         Some(split) => split,
+        // "اسے اہم بنائیں": make it important.
+        None if rest.starts_with("اسے ") => rest.split_at("اسے".len()),
         None => rest.rsplit_once(" کو ")?,
     };
     let level = level.trim();
@@ -270,6 +284,16 @@ fn priority_change(body: &str) -> Option<Intent> {
     let priority = level_named(level)?;
     let changes = UpdateTask { priority: Some(priority), ..UpdateTask::default() };
     Some(Intent::Update { target: target(task)?, changes })
+}
+
+/// `text` split at its first colon that is not inside a time ("9:30").
+fn split_at_colon(text: &str) -> Option<(&str, &str)> {
+    let digit_at = |at: usize| text.as_bytes().get(at).is_some_and(u8::is_ascii_digit);
+    let at = text
+        .char_indices()
+        .map(|(at, _)| at)
+        .find(|&at| text.as_bytes()[at] == b':' && !(at > 0 && digit_at(at - 1) && digit_at(at + 1)))?;
+    Some((&text[..at], &text[at + 1..]))
 }
 
 /// Status words of a list question.
@@ -310,7 +334,7 @@ fn add(context: &str, rest: &str, after_colon: bool, remind: bool, clock: &Clock
     let mut planning = Planning::default();
     take_planning(context, Part::Around, clock, &mut planning);
     // A quoted title is the title as typed; a colon puts it after itself.
-    let (title, explicit) = match (quotes(rest).first(), rest.split_once(':')) {
+    let (title, explicit) = match (quotes(rest).first(), split_at_colon(rest)) {
         (Some(quoted), _) => {
             let around = format!("{} {}", &rest[..quoted.start], &rest[quoted.end..]);
             take_planning(&around, Part::Around, clock, &mut planning);

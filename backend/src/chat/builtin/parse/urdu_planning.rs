@@ -189,9 +189,10 @@ fn today(clock: &Clock) -> NaiveDate {
 }
 
 /// Whether the words before `end` describe what follows in a title ("2
-/// بجے والی ٹرین", the two o'clock train).
+/// بجے والی ٹرین", the two o'clock train; "صبح کی سیر", the morning walk).
 fn describes_title(words: &[&str], end: usize, part: Part) -> bool {
-    part == Part::Title && words.get(end).is_some_and(|next| ["والی", "والا", "والے"].contains(next))
+    part == Part::Title
+        && words.get(end).is_some_and(|next| ["والی", "والا", "والے"].contains(next) || POSSESSIVES.contains(next))
 }
 
 /// A time at `words[at]`: "صبح 9 بجے", "ساڑھے 5 بجے", "9:30 بجے", "شام".

@@ -275,7 +275,10 @@ pub fn fix_command_typo(text: &str) -> Cow<'_, str> {
 const SWAPPED_WORDS: &[&str] = &["task", "tasks", "complete", "completed"];
 
 /// `text` with [`SWAPPED_WORDS`] typed with letters out of order put
-/// right, after the first word. Not for adding: titles are never corrected.
+/// right where such a word stands: before a number ("taks 3"), after "as"
+/// ("as compelte") or last ("show my taks"); never the first word. Not for
+/// messages that carry a title (adding, renaming): titles are never
+/// corrected ("play skat").
 pub fn fix_swapped_letters(text: &str) -> Cow<'_, str> {
     let sorted = |word: &str| {
         let mut letters: Vec<char> = word.chars().collect();
@@ -283,13 +286,20 @@ pub fn fix_swapped_letters(text: &str) -> Cow<'_, str> {
         letters
     };
     let mut changed = false;
-    let fixed: Vec<&str> = text
-        .split(' ')
+    let all: Vec<&str> = text.split(' ').collect();
+    let placed = |at: usize| {
+        let next = all.get(at + 1);
+        at > 0
+            && (next.is_none_or(|next| next.starts_with(|c: char| c.is_ascii_digit() || c == '#'))
+                || all[at - 1].eq_ignore_ascii_case("as"))
+    };
+    let fixed: Vec<&str> = all
+        .iter()
         .enumerate()
-        .map(|(at, word)| {
+        .map(|(at, &word)| {
             let lower = word.to_ascii_lowercase();
             let right =
-                SWAPPED_WORDS.iter().find(|right| at > 0 && lower != **right && sorted(&lower) == sorted(right));
+                SWAPPED_WORDS.iter().find(|right| placed(at) && lower != **right && sorted(&lower) == sorted(right));
             match right {
                 Some(right) => {
                     changed = true;

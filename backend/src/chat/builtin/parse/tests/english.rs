@@ -621,6 +621,11 @@ fn reads_phrasings_from_user_trials() {
             ("task 5 is urgent", update(Target::Id(5), priority(Priority::High))),
             ("the rent one is high priority now", update(name("rent"), priority(Priority::High))),
             ("buy urgent milk", en(Intent::Unknown)),
+            // Found in review: titles keep their words, questions change nothing.
+            ("I need to play skat", add("Play skat")),
+            ("rename task 2 to play skat", update(Target::Id(2), title("Play skat"))),
+            ("task 3 is done? thanks", show(Target::Id(3))),
+            ("it's due friday", update(Target::It, due_change("2026-11-20T23:59:00+05:00"))),
             // A place in the list shown last.
             ("complete the first one", en(Intent::Complete(Target::Listed(Choice::Position(1))))),
             ("delete the last one", en(Intent::Delete(Target::Listed(Choice::Last)))),

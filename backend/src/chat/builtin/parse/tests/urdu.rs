@@ -81,6 +81,15 @@ fn reads_urdu_planning() {
             ("ایک کام شامل کریں: 2 بجے والی ٹرین کا ٹکٹ", plain("2 بجے والی ٹرین کا ٹکٹ")),
             ("کام 1 مکمل ہو گیا", ur(Intent::Complete(Target::Id(1)))),
             ("میں نے کام 1 مکمل کر لیا", ur(Intent::Complete(Target::Id(1)))),
+            // Found in review: "the milk ran out" is not "done"; questions
+            // change nothing; a time's colon is not the title's.
+            ("دودھ ختم ہو گیا", ur(Intent::Complete(Target::Name("دودھ ختم".into())))),
+            ("کام 3 مکمل ہو گیا؟", ur(Intent::Show(Target::Id(3)))),
+            ("صبح کی سیر شامل کریں", plain("صبح کی سیر")),
+            ("رات کا کھانا بنانا شامل کریں", plain("رات کا کھانا بنانا")),
+            ("کل 9:30 بجے دوا لینا شامل کریں", planned("دوا لینا", "2026-11-19T09:30:00+05:00")),
+            ("اس کو اہم بنائیں", ur(Intent::Update { target: Target::It, changes: high_priority.clone() })),
+            ("اسے اہم بنائیں", ur(Intent::Update { target: Target::It, changes: high_priority.clone() })),
             // A change of priority is never a new task.
             ("کام 3 کو اہم بنائیں", ur(Intent::Update { target: Target::Id(3), changes: high_priority.clone() })),
             ("کام 3 کی ترجیح زیادہ کر دیں", ur(Intent::Update { target: Target::Id(3), changes: high_priority })),
