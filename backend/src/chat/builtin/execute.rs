@@ -213,12 +213,7 @@ impl Turn<'_, '_> {
             Ok(list) => list.tasks,
             Err(error) => return self.explain(&error),
         };
-        let titled: Vec<i64> = found
-            .iter()
-            .filter(|found| found.title.to_lowercase() == task.title.to_lowercase())
-            .map(|t| t.id)
-            .collect();
-        match titled.as_slice() {
+        match titled(&found, &task.title).as_slice() {
             [task_id] => {
                 let changes = UpdateTask { remind_at: Some(remind_at), ..Default::default() };
                 self.act_on(*task_id, OneTask::Update { changes }).await
@@ -250,7 +245,7 @@ impl Turn<'_, '_> {
     /// by due date, kept to that day in the user's zone.
     async fn list_day(&mut self, query: ListTasks, day: NaiveDate) -> Result<(), ToolError> {
         let zone = self.clock.zone;
-        let within_week = day <= self.clock.now.with_timezone(&zone).date_naive() + chrono::Days::new(6);
+        let within_week = day <= self.clock.today() + chrono::Days::new(6);
         let query = ListTasks {
             status: Some(query.status.unwrap_or(StatusFilter::Pending)),
             due: within_week.then_some(DueFilter::Week),
@@ -324,12 +319,9 @@ impl Turn<'_, '_> {
             Ok(list) => list.tasks,
             Err(error) => return self.explain(&error),
         };
-        let titled = |name: &str| -> Vec<i64> {
-            tasks.iter().filter(|task| task.title.to_lowercase() == name.to_lowercase()).map(|task| task.id).collect()
-        };
         let fits: Vec<(i64, UpdateTask)> = readings
             .into_iter()
-            .filter_map(|(name, changes)| match titled(&name).as_slice() {
+            .filter_map(|(name, changes)| match titled(&tasks, &name).as_slice() {
                 [id] => Some((*id, changes)),
                 _ => None,
             })
@@ -589,6 +581,11 @@ fn verb_of(act: &OneTask) -> Verb {
             Verb::Update
         }
     }
+}
+
+/// The tasks whose whole title is `name`, ignoring case.
+fn titled(tasks: &[TaskSummary], name: &str) -> Vec<i64> {
+    tasks.iter().filter(|task| task.title.to_lowercase() == name.to_lowercase()).map(|task| task.id).collect()
 }
 
 /// Whether `changes` are about how a task repeats.

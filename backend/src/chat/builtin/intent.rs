@@ -19,6 +19,13 @@ pub struct Clock {
     pub zone: Tz,
 }
 
+impl Clock {
+    /// The user's date now.
+    pub fn today(&self) -> NaiveDate {
+        self.now.with_timezone(&self.zone).date_naive()
+    }
+}
+
 /// The language a message is written in; the reply uses the same one.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -104,6 +111,20 @@ pub enum Intent {
     Thanks,
     Help,
     Unknown,
+}
+
+impl Intent {
+    /// The same words asked as a question ("task 3 is done?", "کام 3 مکمل
+    /// ہو گیا؟"): a look at the task they name, never a change to it.
+    pub fn asked(self) -> Intent {
+        match self {
+            Intent::Complete(target)
+            | Intent::Reopen(target)
+            | Intent::Delete(target)
+            | Intent::Update { target, .. } => Intent::Show(target),
+            other => other,
+        }
+    }
 }
 
 /// Which task the user means.

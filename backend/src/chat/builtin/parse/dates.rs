@@ -184,10 +184,6 @@ fn interim_date(words: &str, clock: &Clock) -> Option<NaiveDate> {
     parse_date_string(words, wall_clock(clock), Dialect::Us).ok().map(|at| at.date_naive())
 }
 
-fn today(clock: &Clock) -> NaiveDate {
-    clock.now.with_timezone(&clock.zone).date_naive()
-}
-
 /// A day at `at`: its length in words, the day, and a time of day that came
 /// with it ("tonight", "tomorrow morning").
 fn day_at(words: &[Word], at: usize, clock: &Clock) -> Option<(usize, Day, Option<TimeOfDay>)> {
@@ -198,7 +194,7 @@ fn day_at(words: &[Word], at: usize, clock: &Clock) -> Option<(usize, Day, Optio
         Some(time) => (len + 1, day, Some(time)),
         None => (len, day, None),
     };
-    let today = today(clock);
+    let today = clock.today();
     match key(0) {
         "today" => return Some(with_part(1, Day::Date(today))),
         "yesterday" => return Some(with_part(1, Day::Date(today.pred_opt()?))),
@@ -306,13 +302,13 @@ pub fn named_day(words: &mut Vec<Word>, clock: &Clock) -> Option<NaiveDate> {
         return None;
     }
     let at = resolve(&When { day: Some(when.day?), ..When::default() }, None, clock)?;
-    Some(at.with_timezone(&clock.zone).date_naive()).filter(|day| *day > today(clock))
+    Some(at.with_timezone(&clock.zone).date_naive()).filter(|day| *day > clock.today())
 }
 
 /// `day` `month` this year, or next year once it has passed.
 fn day_month(day: u32, month: u32, clock: &Clock) -> Option<NaiveDate> {
     let date = interim_date(&format!("{day} {}", MONTHS[month as usize - 1]), clock)?;
-    if date < today(clock) {
+    if date < clock.today() {
         date.checked_add_months(Months::new(12))
     } else {
         Some(date)
@@ -415,7 +411,7 @@ pub fn resolve(when: &When, default_day: Option<Day>, clock: &Clock) -> Option<D
             let at = time.unwrap_or(NaiveTime::MIN).format("%H:%M");
             interim_date(&format!("{words} {at}"), clock)?
         }
-        None if when.time == Some(TimeOfDay::Midnight) => today(clock),
+        None if when.time == Some(TimeOfDay::Midnight) => clock.today(),
         None => next_day_at(time?, clock)?,
     };
     let date = match when.time {
@@ -444,8 +440,8 @@ pub fn first_day(weekday: Option<Weekday>, weekdays_only: bool, time: Option<Tim
         return Day::Weekday(weekday_name(weekday).to_string());
     }
     let start = match time {
-        Some(TimeOfDay::At(time)) => next_day_at(time, clock).unwrap_or(today(clock)),
-        _ => today(clock),
+        Some(TimeOfDay::At(time)) => next_day_at(time, clock).unwrap_or(clock.today()),
+        _ => clock.today(),
     };
     let skip = match start.weekday() {
         Weekday::Sat if weekdays_only => 2,

@@ -2,8 +2,6 @@
 //! Longer, more specific openers come first ("remind me about task 3"
 //! before "remind me to", "add tag work to task 2" before "add").
 
-use std::borrow::Cow;
-
 use chrono::NaiveDate;
 
 use super::{
@@ -68,8 +66,13 @@ pub fn read(cleaned: &str, asked: bool, clock: &Clock) -> Intent {
     let carries_title = [ADD_VERBS, RENAME_VERBS, CHANGE_VERBS, NEED_PREFIXES, REMEMBER_PREFIXES, &["remind"]]
         .iter()
         .any(|verbs| strip_prefix(&body, verbs).is_some());
-    let body = if carries_title { body } else { Cow::Owned(fix_swapped_letters(&body).into_owned()) };
-    let body = body.as_ref();
+    let fixed;
+    let body = if carries_title {
+        body.as_ref()
+    } else {
+        fixed = fix_swapped_letters(&body);
+        fixed.as_ref()
+    };
     if body.is_empty() {
         return Intent::Unknown;
     }
@@ -173,12 +176,12 @@ fn fallback(body: &str, asked: bool, clock: &Clock) -> Intent {
     if let Some(intent) =
         done_statement(body).or_else(|| priority_statement(body)).or_else(|| due_statement(body, clock))
     {
-        return match (question, intent) {
-            (false, intent) => intent,
-            (true, Intent::Complete(target) | Intent::Reopen(target) | Intent::Update { target, .. }) => {
-                Intent::Show(target)
-            }
-            (true, _) => Intent::Unknown,
+        if !question {
+            return intent;
+        }
+        return match intent.asked() {
+            show @ Intent::Show(_) => show,
+            _ => Intent::Unknown,
         };
     }
     if let Some(rest) = strip_prefix(body, NEED_PREFIXES) {
@@ -284,18 +287,6 @@ fn due_statement(body: &str, clock: &Clock) -> Option<Intent> {
         .then(|| Intent::Update { target, changes: UpdateTask { due_at: Some(due_at), ..UpdateTask::default() } })
 }
 
-/// Openers of a reminder relative to a task's due time.
-const REMIND_BEFORE_OPENERS: &[&str] = &[
-    "remind me about",
-    "remind me of",
-    "set a reminder for",
-    "set a reminder on",
-    "add a reminder to",
-    "add a reminder for",
-    "put a reminder on",
-    "remind me",
-];
-
 /// "Remind me an hour before" (the task named last), "set a reminder for
 /// task 6 30 minutes before it's due"; not "remind me to leave 2 days before
 /// the trip", which adds a task.
@@ -303,7 +294,10 @@ fn remind_before(body: &str) -> Option<Intent> {
     if strip_prefix(body, REMIND_PREFIXES).is_some() {
         return None;
     }
-    let mut rest = words(strip_prefix(body, REMIND_BEFORE_OPENERS)?);
+    // The openers of a reminder for a task that exists, or "remind me" alone.
+    let rest =
+        [REMIND_ABOUT, REMINDER_ON_TASK, &["remind me"]].iter().find_map(|openers| strip_prefix(body, openers))?;
+    let mut rest = words(rest);
     let minutes = take_before_due(&mut rest)?;
     let left = join(&rest);
     let target = if left.trim().is_empty() { Some(Target::It) } else { target(&left) };

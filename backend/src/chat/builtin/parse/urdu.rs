@@ -129,14 +129,11 @@ const DONE_WORD: &str = "مکمل";
 /// a question mark. A question about one task ("کام 3 مکمل ہو گیا؟") shows
 /// it and changes nothing.
 pub fn read(cleaned: &str, asked: bool, clock: &Clock) -> Intent {
-    let asked = asked || strip_prefix(cleaned, &["کیا"]).is_some();
-    match read_message(cleaned, clock) {
-        Intent::Complete(target) | Intent::Reopen(target) | Intent::Delete(target) | Intent::Update { target, .. }
-            if asked =>
-        {
-            Intent::Show(target)
-        }
-        intent => intent,
+    let intent = read_message(cleaned, clock);
+    if asked || strip_prefix(cleaned, &["کیا"]).is_some() {
+        intent.asked()
+    } else {
+        intent
     }
 }
 
@@ -260,7 +257,7 @@ fn list(text: &str, clock: &Clock) -> Intent {
     }
     let Some(due) = planning.due_at else { return Intent::List(query) };
     let day = due.date_naive();
-    if day == clock.now.with_timezone(&clock.zone).date_naive() {
+    if day == clock.today() {
         let status = query.status.or(Some(StatusFilter::Pending));
         return Intent::List(ListTasks { status, due: Some(DueFilter::Today), ..query });
     }

@@ -13,7 +13,7 @@
 //!   before it ("صبح 9"): "2 کلو دودھ" keeps its number; a bare hour from 1
 //!   to 7 is afternoon, as in English.
 
-use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveTime, Weekday};
+use chrono::{DateTime, Days, FixedOffset, NaiveTime, Weekday};
 
 use super::{
     dates::{resolve, weekday_name, Day, TimeOfDay, When},
@@ -177,15 +177,11 @@ fn day_at(words: &[&str], at: usize, part: Part, clock: &Clock) -> Option<(usize
     }
     let len = 1 + marker;
     if let Some(&(_, days)) = RELATIVE_DAYS.iter().find(|(name, _)| *name == words[at]) {
-        return Some((len, Day::Date(today(clock).checked_add_days(Days::new(days))?)));
+        return Some((len, Day::Date(clock.today().checked_add_days(Days::new(days))?)));
     }
     let &(_, weekday) = WEEKDAYS.iter().find(|(name, _)| *name == words[at])?;
     let timed = after.first().is_some_and(|next| PARTS_OF_DAY.iter().any(|(part, ..)| part == next));
     (marker > 0 || possessive || timed).then(|| (len, Day::Weekday(weekday_name(weekday).to_string())))
-}
-
-fn today(clock: &Clock) -> NaiveDate {
-    clock.now.with_timezone(&clock.zone).date_naive()
 }
 
 /// Whether the words before `end` describe what follows in a title ("2
